@@ -1,0 +1,118 @@
+import { z } from 'zod'
+
+const KiB = 1024
+const MiB = 1024 * KiB
+
+/** An unset or empty variable takes the default. */
+function env<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema)
+}
+
+function integer(min: number, max: number, fallback: number) {
+  return env(
+    z
+      .string()
+      .regex(/^\d+$/, { message: `expected a whole number between ${min} and ${max}` })
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(min, { message: `expected at least ${min}` })
+          .max(max, { message: `expected at most ${max}` }),
+      )
+      .default(fallback),
+  )
+}
+
+function boolean(fallback: boolean) {
+  return env(
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+        message: 'expected true or false',
+      })
+      .transform((value) => ['true', '1', 'yes', 'on'].includes(value))
+      .default(fallback),
+  )
+}
+
+const origin = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'expected an absolute http or https URL',
+  })
+  .transform((value) => new URL(value).origin)
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/**
+ * Every setting, named after its environment variable. Units are in the names; the README's
+ * configuration table lists the same variables with the same defaults.
+ */
+const schema = z.object({
+  PORT: integer(0, 65535, 3000),
+  HOST: env(z.string().min(1).default('127.0.0.1')),
+  DATA_DIR: env(z.string().min(1).default('./data')),
+  PUBLIC_URL: env(origin.optional()),
+  LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  LINK_SECRET: env(
+    z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional(),
+  ),
+  CREATE_RATE_PER_MINUTE: integer(1, 1_000_000, 30),
+  SYNC_WRITES: boolean(false),
+  UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),
+  COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 5_000),
+  COMPACT_AFTER_BYTES: integer(1 * KiB, 1024 * MiB, 4 * MiB),
+  MAX_MESSAGE_BYTES: integer(1 * KiB, 512 * MiB, 16 * MiB),
+  MAX_DOCUMENT_BYTES: integer(1 * KiB, 2048 * MiB, 32 * MiB),
+  MAX_BUFFERED_BYTES: integer(64 * KiB, 1024 * MiB, 16 * MiB),
+  MAX_PENDING_FRAMES: integer(1, 100_000, 256),
+  MAX_SOCKETS_PER_DOCUMENT: integer(1, 1_000_000, 1_000),
+  MAX_SOCKETS_PER_ADDRESS: integer(1, 1_000_000, 1_000),
+  MAX_AWARENESS_STATE_BYTES: integer(64, 1 * MiB, 8 * KiB),
+  MAX_AWARENESS_DEPTH: integer(1, 1_000, 16),
+  MAX_AWARENESS_CLIENTS_PER_SOCKET: integer(1, 1_000, 4),
+  PING_INTERVAL_MS: integer(1_000, 3600_000, 30_000),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
+})
+
+type Vars = z.output<typeof schema>
+
+/** `MAX_MESSAGE_BYTES` → `maxMessageBytes` */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}`
+  : Lowercase<S>
+
+/** The validated settings, named in camelCase after their variables. */
+export type Config = Readonly<{ [K in keyof Vars as CamelCase<K & string>]: Vars[K] }>
+
+function camelCase(name: string): string {
+  return name.toLowerCase().replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
+}
+
+/** Variables whose values never appear in an error message. */
+const SECRET_VARS = new Set(['LINK_SECRET'])
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the configuration; the error names every variable that is wrong. */
+export function loadConfig(vars: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(vars)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0])
+      const given = SECRET_VARS.has(name) ? undefined : vars[name]
+      return `${name}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`
+    })
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const data: Record<string, unknown> = parsed.data
+  const entries = Object.keys(schema.shape).map((name) => [camelCase(name), data[name]])
+  return Object.freeze(Object.fromEntries(entries)) as Config
+}
+
+/** The defaults, with overrides: what tests and tools start from. */
+export function configWith(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), ...overrides })
+}

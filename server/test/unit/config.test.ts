@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config.js'
+
+describe('loadConfig', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      publicUrl: undefined,
+      logLevel: 'info',
+      createRatePerMinute: 30,
+      unloadGraceMs: 30_000,
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable, and treats an empty one as unset', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', PUBLIC_URL: 'https://docs.example.org/', SYNC_WRITES: 'true', LOG_LEVEL: '' })
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', publicUrl: 'https://docs.example.org', syncWrites: true, logLevel: 'info' })
+  })
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '1e3'],
+    ['PUBLIC_URL', 'ftp://example.org'],
+    ['PUBLIC_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['SYNC_WRITES', 'maybe'],
+    ['UNLOAD_GRACE_MS', '1.5'],
+    ['MAX_MESSAGE_BYTES', '10'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError)
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*\\(got "${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)`))
+  })
+
+  it('names every wrong variable at once, and never prints a secret', () => {
+    let message = ''
+    try {
+      loadConfig({ PORT: 'x', HOST: '', LINK_SECRET: 'short-secret-value' })
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toContain('PORT')
+    expect(message).toContain('LINK_SECRET')
+    expect(message).not.toContain('short-secret-value')
+  })
+})
