@@ -1,0 +1,60 @@
+/**
+ * The only door to disk. Everything the server keeps about a document goes through this
+ * interface; a backend is one file that passes the contract suite in `test/contract/`.
+ */
+
+/** What the store keeps about a document besides its content. */
+export interface DocMeta {
+  id: string
+  /** The title as of the last compaction (the live title is in the Y.Doc). */
+  title: string
+  createdAt: string
+  /** Set by every write of the document's content. */
+  updatedAt: string
+  /** Bumped by a link rotation: keys minted for an older epoch no longer verify. */
+  epoch: number
+}
+
+/** One logged update, in the order it was written. */
+export interface LogEntry {
+  seq: number
+  update: Uint8Array
+}
+
+/** A document's stored content: apply `base`, then every log entry in order. */
+export interface StoredDoc {
+  base: Uint8Array | undefined
+  log: LogEntry[]
+}
+
+export interface LogAppend {
+  docId: string
+  seq: number
+  update: Uint8Array
+}
+
+export interface DocStore {
+  /** False after a write failed, until the store has been reopened. */
+  readonly healthy: boolean
+  open(): Promise<void>
+  close(): Promise<void>
+  /** Creates a document with its metadata and first state, atomically. */
+  createDoc(meta: DocMeta, state: Uint8Array): Promise<void>
+  getMeta(id: string): Promise<DocMeta | undefined>
+  putMeta(meta: DocMeta): Promise<void>
+  loadDoc(id: string): Promise<StoredDoc>
+  /** Appends updates of any number of documents in one atomic write. */
+  appendUpdates(entries: readonly LogAppend[]): Promise<void>
+  /** Replaces the base with `state` and drops the log up to `throughSeq`, atomically. */
+  compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>
+  deleteDoc(id: string): Promise<void>
+  listDocs(): AsyncIterable<DocMeta>
+}
+
+/** A write was refused because the store is recovering from an earlier failure. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError'
+  constructor() {
+    super('the store is recovering from a write failure')
+  }
+}

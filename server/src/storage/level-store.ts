@@ -1,0 +1,218 @@
+import { Level } from 'level'
+import type { Log } from '../logger.js'
+import {
+  StoreUnavailableError,
+  type DocMeta,
+  type DocStore,
+  type LogAppend,
+  type LogEntry,
+  type StoredDoc,
+} from './doc-store.js'
+
+/**
+ * Key layout, one namespace per document (`!` sorts below every id character, `"` just above):
+ *
+ *   d!<id>!meta          JSON: createdAt, epoch
+ *   d!<id>!title         the title as of the last compaction
+ *   d!<id>!touched       ISO time of the last content write
+ *   d!<id>!base          compacted Yjs state
+ *   d!<id>!log!<seq>     one update; seq as 12 hex digits so keys sort in write order
+ */
+const docPrefix = (id: string) => `d!${id}!`
+const docEnd = (id: string) => `d!${id}"`
+const metaKey = (id: string) => `d!${id}!meta`
+const titleKey = (id: string) => `d!${id}!title`
+const touchedKey = (id: string) => `d!${id}!touched`
+const baseKey = (id: string) => `d!${id}!base`
+const logPrefix = (id: string) => `d!${id}!log!`
+const logKey = (id: string, seq: number) => logPrefix(id) + seq.toString(16).padStart(12, '0')
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+type StoredMeta = Pick<DocMeta, 'createdAt' | 'epoch'>
+type BatchOp =
+  | { type: 'put'; key: string; value: Uint8Array }
+  | { type: 'del'; key: string }
+
+export interface LevelStoreOptions {
+  /** fsync every write batch: survives power loss, at the cost measured in the README. */
+  syncWrites: boolean
+  log: Log
+  /** Called when the store turns unhealthy and when it is healthy again. */
+  onHealthChange?: (healthy: boolean) => void
+}
+
+/** The embedded default store: LevelDB in a directory of its own. */
+export class LevelStore implements DocStore {
+  readonly #db: Level<string, Uint8Array>
+  readonly #options: LevelStoreOptions
+  #healthy = true
+  #closed = false
+
+  constructor(location: string, options: LevelStoreOptions) {
+    this.#db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.#options = options
+  }
+
+  get healthy(): boolean {
+    return this.#healthy
+  }
+
+  async open(): Promise<void> {
+    await this.#db.open()
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    await this.#db.close()
+  }
+
+  async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
+    await this.#write([
+      { type: 'put', key: metaKey(meta.id), value: encodeMeta(meta) },
+      { type: 'put', key: titleKey(meta.id), value: encoder.encode(meta.title) },
+      { type: 'put', key: touchedKey(meta.id), value: encoder.encode(meta.updatedAt) },
+      { type: 'put', key: baseKey(meta.id), value: state },
+    ])
+  }
+
+  async getMeta(id: string): Promise<DocMeta | undefined> {
+    const [meta, title, touched] = await this.#db.getMany([metaKey(id), titleKey(id), touchedKey(id)])
+    if (meta === undefined) return undefined
+    return decodeMeta(id, meta, title, touched)
+  }
+
+  async putMeta(meta: DocMeta): Promise<void> {
+    await this.#write([{ type: 'put', key: metaKey(meta.id), value: encodeMeta(meta) }])
+  }
+
+  async loadDoc(id: string): Promise<StoredDoc> {
+    const base = await this.#db.get(baseKey(id))
+    const log: LogEntry[] = []
+    const prefix = logPrefix(id)
+    for await (const [key, update] of this.#db.iterator({ gt: prefix, lt: docEnd(id) })) {
+      if (!key.startsWith(prefix)) break
+      log.push({ seq: parseInt(key.slice(prefix.length), 16), update })
+    }
+    return { base, log }
+  }
+
+  async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
+    const now = encoder.encode(new Date().toISOString())
+    const ops: BatchOp[] = []
+    const touched = new Set<string>()
+    for (const { docId, seq, update } of entries) {
+      ops.push({ type: 'put', key: logKey(docId, seq), value: update })
+      touched.add(docId)
+    }
+    for (const docId of touched) ops.push({ type: 'put', key: touchedKey(docId), value: now })
+    await this.#write(ops)
+  }
+
+  async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
+    const [first] = await this.#db.keys({ gt: logPrefix(id), lt: docEnd(id), limit: 1 }).all()
+    const ops: BatchOp[] = [
+      { type: 'put', key: baseKey(id), value: state },
+      { type: 'put', key: titleKey(id), value: encoder.encode(title) },
+    ]
+    if (first?.startsWith(logPrefix(id))) {
+      const firstSeq = parseInt(first.slice(logPrefix(id).length), 16)
+      for (let seq = firstSeq; seq <= throughSeq; seq++) ops.push({ type: 'del', key: logKey(id, seq) })
+    }
+    await this.#write(ops)
+  }
+
+  async deleteDoc(id: string): Promise<void> {
+    this.#assertHealthy()
+    try {
+      // The metadata goes first, so a crash halfway leaves no document behind, only bytes.
+      await this.#db.del(metaKey(id), { sync: this.#options.syncWrites })
+      await this.#db.clear({ gt: docPrefix(id), lt: docEnd(id) })
+    } catch (error) {
+      this.#fail(error)
+      throw error
+    }
+  }
+
+  async *listDocs(): AsyncIterable<DocMeta> {
+    let from = 'd!'
+    for (;;) {
+      const [entry] = await this.#db.iterator({ gt: from, lt: 'd"', limit: 1 }).all()
+      if (!entry) return
+      const [key] = entry
+      const id = key.slice(2, key.indexOf('!', 2))
+      const meta = await this.getMeta(id)
+      if (meta) yield meta
+      from = docEnd(id)
+    }
+  }
+
+  async #write(ops: BatchOp[]): Promise<void> {
+    this.#assertHealthy()
+    try {
+      await this.#db.batch(ops, { sync: this.#options.syncWrites })
+    } catch (error) {
+      this.#fail(error)
+      throw error
+    }
+  }
+
+  #assertHealthy(): void {
+    if (!this.#healthy) throw new StoreUnavailableError()
+  }
+
+  /**
+   * A LevelDB handle that saw an I/O error (a full disk, say) may drop later writes that
+   * report success, so it takes no writes until it has been closed and opened again.
+   */
+  #fail(error: unknown): void {
+    if (!this.#healthy || this.#closed) return
+    this.#healthy = false
+    this.#options.log.error({ err: error }, 'store write failed; reopening the store')
+    this.#options.onHealthChange?.(false)
+    void this.#reopen()
+  }
+
+  async #reopen(): Promise<void> {
+    for (let attempt = 0; !this.#closed; attempt++) {
+      try {
+        await this.#db.close()
+        await this.#db.open()
+        if (this.#closed) return
+        this.#healthy = true
+        this.#options.log.info('store reopened; taking writes again')
+        this.#options.onHealthChange?.(true)
+        return
+      } catch (error) {
+        const delayMs = Math.min(30_000, 250 * 2 ** attempt)
+        this.#options.log.error({ err: error, delayMs }, 'store reopen failed; retrying')
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
+      }
+    }
+  }
+}
+
+function encodeMeta(meta: DocMeta): Uint8Array {
+  const stored: StoredMeta = { createdAt: meta.createdAt, epoch: meta.epoch }
+  return encoder.encode(JSON.stringify(stored))
+}
+
+function decodeMeta(
+  id: string,
+  meta: Uint8Array,
+  title: Uint8Array | undefined,
+  touched: Uint8Array | undefined,
+): DocMeta {
+  const stored = JSON.parse(decoder.decode(meta)) as Partial<StoredMeta>
+  if (typeof stored.createdAt !== 'string' || !Number.isSafeInteger(stored.epoch)) {
+    throw new Error(`the stored metadata of document ${id} is corrupt`)
+  }
+  return {
+    id,
+    title: title ? decoder.decode(title) : '',
+    createdAt: stored.createdAt,
+    updatedAt: touched ? decoder.decode(touched) : stored.createdAt,
+    epoch: stored.epoch as number,
+  }
+}

@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js'
+
+export interface StoreHarness {
+  /** A new, open, empty store. */
+  open(): Promise<DocStore>
+  /** The same store's data, closed and opened again. */
+  reopen?(store: DocStore): Promise<DocStore>
+  dispose(store: DocStore): Promise<void>
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values)
+
+/** Stores may hand out Buffers or plain Uint8Arrays: compare the bytes. */
+function plain(doc: StoredDoc): StoredDoc {
+  return {
+    base: doc.base && Uint8Array.from(doc.base),
+    log: doc.log.map(({ seq, update }) => ({ seq, update: Uint8Array.from(update) })),
+  }
+}
+
+function meta(id: string, overrides: Partial<DocMeta> = {}): DocMeta {
+  const now = '2026-01-01T00:00:00.000Z'
+  return { id, title: `Title of ${id}`, createdAt: now, updatedAt: now, epoch: 0, ...overrides }
+}
+
+/** What every DocStore does, whatever keeps its bytes. */
+export function docStoreContract(name: string, harness: StoreHarness): void {
+  describe(`${name} keeps the DocStore contract`, () => {
+    let store: DocStore
+
+    beforeEach(async () => {
+      store = await harness.open()
+    })
+    afterEach(async () => {
+      await harness.dispose(store)
+    })
+
+    it('creates a document with its metadata and first state', async () => {
+      await store.createDoc(meta('a'), bytes(1, 2, 3))
+      expect(await store.getMeta('a')).toEqual(meta('a'))
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(1, 2, 3), log: [] })
+      expect(await store.getMeta('b')).toBeUndefined()
+    })
+
+    it('appends updates of several documents in order, and sets updatedAt', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.createDoc(meta('b'), bytes(0))
+      await store.appendUpdates([
+        { docId: 'a', seq: 0, update: bytes(10) },
+        { docId: 'b', seq: 0, update: bytes(20) },
+        { docId: 'a', seq: 1, update: bytes(11) },
+      ])
+      await store.appendUpdates([{ docId: 'a', seq: 2, update: bytes(12) }])
+      const a = plain(await store.loadDoc('a'))
+      expect(a.log).toEqual([
+        { seq: 0, update: bytes(10) },
+        { seq: 1, update: bytes(11) },
+        { seq: 2, update: bytes(12) },
+      ])
+      expect(plain(await store.loadDoc('b')).log).toEqual([{ seq: 0, update: bytes(20) }])
+      expect((await store.getMeta('a'))!.updatedAt > meta('a').updatedAt).toBe(true)
+    })
+
+    it('keeps the log in sequence order past 16 and 256 entries', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      const entries = Array.from({ length: 300 }, (_, seq) => ({ docId: 'a', seq, update: bytes(seq % 256) }))
+      await store.appendUpdates(entries.reverse())
+      const { log } = await store.loadDoc('a')
+      expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: 300 }, (_, seq) => seq))
+    })
+
+    it('compacts: a new base and title, the log up to a sequence dropped, later entries kept', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.appendUpdates([0, 1, 2, 3].map((seq) => ({ docId: 'a', seq, update: bytes(seq) })))
+      await store.compact('a', bytes(9, 9), 2, 'New title')
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(9, 9), log: [{ seq: 3, update: bytes(3) }] })
+      expect((await store.getMeta('a'))!.title).toBe('New title')
+    })
+
+    it('changes the epoch without touching the title', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.compact('a', bytes(1), -1, 'Renamed')
+      await store.putMeta({ ...meta('a'), title: 'ignored', epoch: 3 })
+      expect(await store.getMeta('a')).toMatchObject({ epoch: 3, title: 'Renamed' })
+    })
+
+    it('deletes everything of a document and nothing of another', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.createDoc(meta('a-b'), bytes(5))
+      await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }, { docId: 'a-b', seq: 0, update: bytes(6) }])
+      await store.deleteDoc('a')
+      expect(await store.getMeta('a')).toBeUndefined()
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: undefined, log: [] })
+      expect(plain(await store.loadDoc('a-b'))).toEqual({ base: bytes(5), log: [{ seq: 0, update: bytes(6) }] })
+    })
+
+    it('lists every document', async () => {
+      for (const id of ['z', 'a', 'a-b', 'm_1']) await store.createDoc(meta(id), bytes(0))
+      await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }])
+      const ids: string[] = []
+      for await (const doc of store.listDocs()) ids.push(doc.id)
+      expect(ids.sort()).toEqual(['a', 'a-b', 'm_1', 'z'])
+    })
+
+    if (harness.reopen) {
+      it('keeps everything across a close and an open', async () => {
+        await store.createDoc(meta('a'), bytes(0))
+        await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }])
+        store = await harness.reopen!(store)
+        expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }] })
+        expect((await store.getMeta('a'))!.title).toBe('Title of a')
+      })
+    }
+  })
+}
