@@ -1,0 +1,359 @@
+import type { Log } from '../logger.js'
+import * as Y from 'yjs'
+import { CloseCode } from '@quire/shared'
+import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
+import { readTitle } from './doc-fields.js'
+import { PresenceStates, type PresenceLimits } from './presence.js'
+import {
+  decodeAwarenessUpdate,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  type AwarenessEntry,
+  type ClientMessage,
+} from './protocol.js'
+
+/** What a room needs of a socket: the room never sees a WebSocket. */
+export interface Peer {
+  readonly canWrite: boolean
+  send(message: Uint8Array): void
+  close(code: CloseCode, reason: string): void
+}
+
+/** Transaction origins, so that every change is stored once and relayed to the right sockets. */
+export const Origin = {
+  load: 'load',
+  peer: 'peer',
+  api: 'api',
+} as const
+
+export interface RoomLimits {
+  maxDocumentBytes: number
+  compactAfterUpdates: number
+  compactAfterBytes: number
+  presence: PresenceLimits
+}
+
+/** The group commit that writes a room's updates: see WriteQueue. */
+export interface UpdateWriter {
+  schedule(room: Room): void
+}
+
+export interface RoomDeps {
+  store: DocStore
+  writer: UpdateWriter
+  limits: RoomLimits
+  log: Log
+  onCompacted?: () => void
+}
+
+interface Incoming {
+  peer: Peer
+  update: Uint8Array
+  seq: number
+}
+
+/** State vectors up to this size key the cache of sync replies (a few dozen writers). */
+const MAX_CACHED_STATE_VECTOR_BYTES = 256
+const MAX_CACHED_REPLIES = 16
+
+/**
+ * One open document: its Y.Doc, its peers and their presence.
+ *
+ * The Y.Doc only ever holds what is on disk. An update from a peer is validated, queued,
+ * written to the store with the other updates of the same tick, and only then applied and
+ * relayed; so a joiner's first sync, answered from the Y.Doc, never contains an update that a
+ * crash could lose, and a failed write leaves nothing to roll back.
+ */
+export class Room {
+  readonly id: string
+  readonly doc = new Y.Doc()
+  readonly peers = new Set<Peer>()
+  readonly #deps: RoomDeps
+  readonly #presence: PresenceStates<Peer>
+
+  /** Validated updates not yet handed to the writer, then those being written. */
+  #queued: Incoming[] = []
+  #writing: Incoming[] = []
+  #queuedBytes = 0
+  #nextSeq = 0
+  #committedSeq = -1
+  /** Size of the stored base and of the log written after it: the document's size bound. */
+  #baseBytes = 0
+  #logBytes = 0
+  #logCount = 0
+  #compaction: Promise<void> | undefined
+  #flushWaiters: (() => void)[] = []
+
+  /** Encodings that stay valid until the document changes. */
+  #stateVectorMessage: Uint8Array | undefined
+  readonly #replies = new Map<string, Uint8Array>()
+  #lastChange: Uint8Array | undefined
+
+  #presenceOut = new Map<number, AwarenessEntry>()
+  #presenceFlush: NodeJS.Immediate | undefined
+  #presenceMessage: Uint8Array | undefined
+
+  constructor(id: string, stored: StoredDoc, deps: RoomDeps) {
+    this.id = id
+    this.#deps = deps
+    this.#presence = new PresenceStates(deps.limits.presence)
+    this.#load(stored)
+    this.doc.on('update', (update: Uint8Array) => {
+      this.#lastChange = update
+      this.#stateVectorMessage = undefined
+      this.#replies.clear()
+    })
+  }
+
+  /** Applies the stored base and log; a log entry that fails is applied as far as it goes. */
+  #load({ base, log }: StoredDoc): void {
+    Y.transact(
+      this.doc,
+      () => {
+        if (base) Y.applyUpdate(this.doc, base)
+        for (const { seq, update } of log) {
+          try {
+            Y.applyUpdate(this.doc, update)
+          } catch (error) {
+            this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part')
+          }
+        }
+      },
+      Origin.load,
+    )
+    this.#baseBytes = base?.length ?? 0
+    this.#logCount = log.length
+    this.#logBytes = log.reduce((sum, { update }) => sum + update.length, 0)
+    this.#committedSeq = log.at(-1)?.seq ?? -1
+    this.#nextSeq = this.#committedSeq + 1
+    this.#compactIfDue()
+  }
+
+  /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
+  join(peer: Peer): void {
+    this.peers.add(peer)
+    this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
+    peer.send(this.#stateVectorMessage)
+    if (this.#presence.size > 0) peer.send(this.#presenceSnapshot())
+  }
+
+  /** Removes a peer; the presence states it announced go for everyone. */
+  leave(peer: Peer): void {
+    if (!this.peers.delete(peer)) return
+    this.#relayPresence(this.#presence.removePeer(peer))
+  }
+
+  /** Handles one decoded message. Throws a ProtocolError for a malformed awareness payload. */
+  receive(peer: Peer, message: ClientMessage): void {
+    switch (message.type) {
+      case 'sync-step1':
+        peer.send(this.#syncReply(message.stateVector))
+        return
+      case 'sync-step2':
+      case 'update':
+        this.#receiveUpdate(peer, message.update)
+        return
+      case 'awareness':
+        this.#relayPresence(this.#presence.apply(peer, decodeAwarenessUpdate(message.update)))
+        return
+      case 'query-awareness':
+        peer.send(this.#presenceSnapshot())
+        return
+      case 'auth':
+        return
+    }
+  }
+
+  /** Closes every peer that `select` picks. */
+  closePeers(code: CloseCode, reason: string, select: (peer: Peer) => boolean = () => true): void {
+    for (const peer of [...this.peers]) if (select(peer)) peer.close(code, reason)
+  }
+
+  #receiveUpdate(peer: Peer, update: Uint8Array): void {
+    // A viewer's writes are dropped: never applied, stored or relayed.
+    if (!peer.canWrite || isEmptyUpdate(update)) return
+    if (!this.#fits(update)) {
+      peer.close(CloseCode.documentTooLarge, 'the document is over its size limit; it stays readable')
+      return
+    }
+    this.#queued.push({ peer, update, seq: -1 })
+    this.#queuedBytes += update.length
+    this.#deps.writer.schedule(this)
+  }
+
+  /** Whether the document stays within its size limit with `update`; deletions always fit. */
+  #fits(update: Uint8Array): boolean {
+    const size = () => this.#baseBytes + this.#logBytes + this.#queuedBytes + update.length
+    if (size() <= this.#deps.limits.maxDocumentBytes || !hasStructs(update)) return true
+    // The log overstates the size (it keeps every keystroke): measure the real state once.
+    if (this.#logCount > 0 && !this.#compaction) void this.compact()
+    return size() <= this.#deps.limits.maxDocumentBytes
+  }
+
+  /** For the writer: the queued updates, numbered, to write in its next batch. */
+  takeQueued(): LogAppend[] {
+    const taken = this.#queued
+    this.#queued = []
+    for (const entry of taken) entry.seq = this.#nextSeq++
+    this.#writing.push(...taken)
+    return taken.map(({ seq, update }) => ({ docId: this.id, seq, update }))
+  }
+
+  /** For the writer: the batch is on disk, so apply it and relay what it changed. */
+  committed(): void {
+    const entries = this.#writing
+    this.#writing = []
+    if (entries.length === 0) return
+    const bytes = entries.reduce((sum, { update }) => sum + update.length, 0)
+    this.#queuedBytes -= bytes
+    this.#logBytes += bytes
+    this.#logCount += entries.length
+    this.#committedSeq = entries.at(-1)!.seq
+
+    const refused = new Set<Peer>()
+    this.#lastChange = undefined
+    Y.transact(
+      this.doc,
+      () => {
+        for (const { peer, update } of entries) {
+          try {
+            Y.applyUpdate(this.doc, update)
+          } catch (error) {
+            // Valid bytes that still fail: what they changed is stored and relayed below.
+            this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
+            refused.add(peer)
+          }
+        }
+      },
+      Origin.peer,
+    )
+    const change = this.#lastChange
+    if (change) {
+      const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
+      this.#broadcast(encodeUpdate(change), sender)
+    }
+    for (const peer of refused) peer.close(CloseCode.badFrame, 'the update could not be applied')
+    this.#compactIfDue()
+    this.#settle()
+  }
+
+  /** For the writer: the batch failed, so nothing of it was applied or relayed. */
+  failed(): void {
+    this.#writing = []
+    this.#queued = []
+    this.#queuedBytes = 0
+    this.#nextSeq = this.#committedSeq + 1
+    this.closePeers(CloseCode.storageFailure, 'the document cannot be saved right now; retrying')
+    this.#settle()
+  }
+
+  /** Resolves once every queued update has been written (or has failed). */
+  flushed(): Promise<void> {
+    if (this.#queued.length === 0 && this.#writing.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#flushWaiters.push(resolve))
+  }
+
+  /** Resolves once nothing of this room is being written: its updates nor a compaction. */
+  async idle(): Promise<void> {
+    await this.flushed()
+    await this.#compaction
+  }
+
+  #settle(): void {
+    if (this.#queued.length > 0 || this.#writing.length > 0) return
+    const waiters = this.#flushWaiters
+    this.#flushWaiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  get logCount(): number {
+    return this.#logCount
+  }
+
+  /**
+   * Replaces the stored base with the current state and drops the log it covers, in one
+   * atomic write. The Y.Doc holds exactly what is committed, so its state covers the log up
+   * to the last committed update, and updates still being written stay in the log.
+   */
+  compact(): Promise<void> {
+    if (this.#compaction) return this.#compaction.then(() => this.compact())
+    if (this.#logCount === 0) return Promise.resolve()
+    const state = Y.encodeStateAsUpdate(this.doc)
+    const covered = { base: this.#baseBytes, log: this.#logBytes, count: this.#logCount }
+    this.#baseBytes = state.length
+    this.#logBytes = 0
+    this.#logCount = 0
+    this.#compaction = this.#deps.store
+      .compact(this.id, state, this.#committedSeq, readTitle(this.doc))
+      .then(
+        () => this.#deps.onCompacted?.(),
+        (error: unknown) => {
+          this.#deps.log.error({ err: error, docId: this.id }, 'compaction failed; the log is kept')
+          this.#baseBytes = covered.base
+          this.#logBytes += covered.log
+          this.#logCount += covered.count
+        },
+      )
+      .finally(() => {
+        this.#compaction = undefined
+      })
+    return this.#compaction
+  }
+
+  #compactIfDue(): void {
+    const { compactAfterUpdates, compactAfterBytes } = this.#deps.limits
+    if (this.#compaction) return
+    if (this.#logCount >= compactAfterUpdates || this.#logBytes >= compactAfterBytes) void this.compact()
+  }
+
+  /** Answers a step 1. Joiners with the same state vector share one encoding. */
+  #syncReply(stateVector: Uint8Array): Uint8Array {
+    const key =
+      stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? Buffer.from(stateVector).toString('latin1') : undefined
+    const cached = key === undefined ? undefined : this.#replies.get(key)
+    if (cached) return cached
+    const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    if (key !== undefined && this.#replies.size < MAX_CACHED_REPLIES) this.#replies.set(key, reply)
+    return reply
+  }
+
+  #presenceSnapshot(): Uint8Array {
+    this.#presenceMessage ??= encodeAwareness(this.#presence.snapshot())
+    return this.#presenceMessage
+  }
+
+  /** Relays presence changes to every peer, the sender too, coalesced per tick. */
+  #relayPresence(entries: AwarenessEntry[]): void {
+    if (entries.length === 0) return
+    this.#presenceMessage = undefined
+    for (const entry of entries) this.#presenceOut.set(entry.clientId, entry)
+    this.#presenceFlush ??= setImmediate(() => {
+      this.#presenceFlush = undefined
+      const message = encodeAwareness(this.#presenceOut.values())
+      this.#presenceOut.clear()
+      this.#broadcast(message)
+    })
+  }
+
+  #broadcast(message: Uint8Array, except?: Peer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(message)
+  }
+
+  destroy(): void {
+    if (this.#presenceFlush) clearImmediate(this.#presenceFlush)
+    this.#presenceFlush = undefined
+    this.doc.destroy()
+  }
+}
+
+/** An update with no structs and no deletions: a peer's "nothing new" sync step 2. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0
+}
+
+/** Whether an update inserts anything (its first varUint counts the clients with structs). */
+function hasStructs(update: Uint8Array): boolean {
+  return update[0] !== 0
+}
