@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { LinkKeys } from '../../src/access/link-keys.js'
+
+const keys = new LinkKeys(Buffer.alloc(32, 1))
+
+describe('LinkKeys', () => {
+  it('grants each role its own key, and only on its document', () => {
+    for (const role of ['owner', 'edit', 'view'] as const) {
+      const key = keys.mint('doc-a', role, 0)
+      expect(key).toMatch(/^[A-Za-z0-9_-]{24}$/)
+      expect(keys.verify('doc-a', key, 0)).toBe(role)
+      expect(keys.verify('doc-b', key, 0)).toBeUndefined()
+    }
+    expect(new Set(['owner', 'edit', 'view'].map((role) => keys.mint('doc-a', role as 'edit', 0))).size).toBe(3)
+  })
+
+  it('stops older edit and view keys when the epoch moves, but keeps the owner key', () => {
+    const edit = keys.mint('doc', 'edit', 0)
+    const view = keys.mint('doc', 'view', 0)
+    const owner = keys.mint('doc', 'owner', 0)
+    expect(keys.verify('doc', edit, 1)).toBeUndefined()
+    expect(keys.verify('doc', view, 1)).toBeUndefined()
+    expect(keys.verify('doc', owner, 1)).toBe('owner')
+    expect(keys.verify('doc', keys.mint('doc', 'edit', 1), 1)).toBe('edit')
+  })
+
+  it('refuses keys of another secret and keys of the wrong shape', () => {
+    const other = new LinkKeys(Buffer.alloc(32, 2))
+    expect(keys.verify('doc', other.mint('doc', 'owner', 0), 0)).toBeUndefined()
+    expect(keys.verify('doc', '', 0)).toBeUndefined()
+    expect(keys.verify('doc', 'x'.repeat(1000), 0)).toBeUndefined()
+    expect(keys.verify('doc', keys.mint('doc', 'owner', 0) + 'A', 0)).toBeUndefined()
+  })
+})
