@@ -1,0 +1,40 @@
+import type { ApiError } from '@quire/shared'
+
+/** An error with a status and a code from the catalogue below, answered as the contract's JSON. */
+export class QuireError extends Error {
+  override name = 'QuireError'
+  readonly statusCode: number
+  readonly code: string
+
+  constructor(statusCode: number, code: string, message: string) {
+    super(message)
+    this.statusCode = statusCode
+    this.code = code
+  }
+
+  toJSON(): ApiError {
+    return { error: this.code, message: this.message }
+  }
+}
+
+function define(statusCode: number, code: string, message: string) {
+  const make = (detail?: string) => new QuireError(statusCode, code, detail ?? message)
+  return Object.assign(make, { statusCode, code })
+}
+
+/** Every coded error the HTTP side answers with. */
+export const Errors = {
+  badRequest: define(400, 'bad_request', 'The request is not valid.'),
+  badDocId: define(400, 'bad_id', 'A document id is 1 to 64 letters, digits, "-" or "_".'),
+  missingKey: define(401, 'missing_key', 'This needs a key: pass it as "Authorization: Bearer <key>" or "?key=<key>".'),
+  wrongKey: define(403, 'wrong_key', 'The key does not open this document.'),
+  forbidden: define(403, 'forbidden', 'The role of this key does not allow that.'),
+  originRefused: define(403, 'origin_refused', 'Connections from this origin are not allowed.'),
+  docNotFound: define(404, 'not_found', 'There is no such document.'),
+  routeNotFound: define(404, 'no_route', 'There is nothing at this address.'),
+  tooLarge: define(413, 'too_large', 'The request body is too large.'),
+  unsupportedMedia: define(415, 'unsupported_media_type', 'Send the body as application/json.'),
+  rateLimited: define(429, 'rate_limited', 'Too many requests; try again later.'),
+  internal: define(500, 'internal', 'Something went wrong on the server.'),
+  notReady: define(503, 'not_ready', 'The server is starting or shutting down.'),
+} as const

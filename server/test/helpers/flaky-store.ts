@@ -1,0 +1,37 @@
+import type { DocMeta, DocStore, LogAppend, StoredDoc } from '../../src/storage/doc-store.js'
+
+/**
+ * A real store whose content writes can be made to fail, as a full disk would make them;
+ * `healthy` follows, as the real store's does until it has reopened.
+ */
+export class FlakyStore implements DocStore {
+  failWrites = false
+  readonly #inner: DocStore
+
+  constructor(inner: DocStore) {
+    this.#inner = inner
+  }
+
+  get healthy(): boolean {
+    return !this.failWrites && this.#inner.healthy
+  }
+
+  open = () => this.#inner.open()
+  close = () => this.#inner.close()
+  createDoc = (meta: DocMeta, state: Uint8Array) => this.#inner.createDoc(meta, state)
+  getMeta = (id: string) => this.#inner.getMeta(id)
+  putMeta = (meta: DocMeta) => this.#inner.putMeta(meta)
+  loadDoc = (id: string): Promise<StoredDoc> => this.#inner.loadDoc(id)
+  deleteDoc = (id: string) => this.#inner.deleteDoc(id)
+  listDocs = () => this.#inner.listDocs()
+
+  async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
+    if (this.failWrites) throw new Error('simulated I/O error: no space left on device')
+    return this.#inner.appendUpdates(entries)
+  }
+
+  async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
+    if (this.failWrites) throw new Error('simulated I/O error: no space left on device')
+    return this.#inner.compact(id, state, throughSeq, title)
+  }
+}

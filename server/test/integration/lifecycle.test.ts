@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CloseCode, SyncStep } from '@quire/shared'
+import { connectClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { createDoc, startServer, type TestServer } from '../helpers/server.js'
+import { waitFor } from '../helpers/wait.js'
+
+let server: TestServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+describe('room lifecycle', () => {
+  it('loads a cold document once for 50 sockets that arrive together, and each syncs', async () => {
+    server = await startServer()
+    const doc = await createDoc(server.url, { title: 'Cold' })
+    const loadsBefore = server.app.quire.rooms.stats.loads
+    const sockets = await Promise.all(Array.from({ length: 50 }, () => RawSocket.open(`${server!.collabUrl}/${doc.id}?key=${doc.keys.view}`)))
+    const states = await Promise.all(sockets.map((socket) => socket.sync()))
+    expect(server.app.quire.rooms.stats.loads - loadsBefore).toBe(1)
+    for (const state of states) {
+      const copy = new Y.Doc()
+      Y.applyUpdate(copy, state)
+      expect(copy.getText('title').toString()).toBe('Cold')
+    }
+    for (const socket of sockets) socket.close()
+  })
+
+  it('keeps the frames that arrive while the document loads, and applies them after the load', async () => {
+    server = await startServer()
+    const doc = await createDoc(server.url)
+    const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    client.doc.getText('t').insert(0, 'stored ')
+    client.destroy()
+    await waitFor('the room to unload', () => server!.app.quire.rooms.size === 0)
+    // Sent the moment the socket opens, while the room is still loading from disk.
+    const socket = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
+    socket.send(syncMessage(SyncStep.update, textUpdate('then typed', 'late')))
+    await socket.sync()
+    const state = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    expect(state.getText('t').toString()).toBe('stored ')
+    expect(state.getText('late').toString()).toBe('then typed')
+    socket.close()
+  })
+
+  it('unloads a room after its grace period, compacted, and reloads it intact', async () => {
+    server = await startServer({ config: { unloadGraceMs: 100 } })
+    const doc = await createDoc(server.url)
+    const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    for (let i = 0; i < 20; i++) client.doc.getText('t').insert(i, 'abcdefghij'[i % 10]!)
+    await waitFor('the edits to be stored', async () => (await server!.store.loadDoc(doc.id)).log.length > 0)
+    client.destroy()
+    await waitFor('the room to unload', () => server!.app.quire.rooms.size === 0)
+    expect(server.app.quire.rooms.stats.unloads).toBeGreaterThanOrEqual(1)
+    const stored = await server.store.loadDoc(doc.id)
+    expect(stored.log).toEqual([])
+    const state = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    expect(state.getText('t').toString()).toBe('abcdefghijabcdefghij')
+  })
+
+  it('keeps a room whose socket comes back within the grace period', async () => {
+    server = await startServer({ config: { unloadGraceMs: 60_000 } })
+    const doc = await createDoc(server.url)
+    const first = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    first.destroy()
+    const second = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    expect(server.app.quire.rooms.stats.loads).toBe(1)
+    second.destroy()
+  })
+
+  it('compacts the log once it passes the count threshold, while the document is open', async () => {
+    server = await startServer({ config: { compactAfterUpdates: 50 } })
+    const doc = await createDoc(server.url)
+    const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    for (let i = 0; i < 120; i++) {
+      client.doc.getText('t').insert(i, 'x')
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    await waitFor('every edit to be stored', async () => (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('t').length === 120)
+    const stored = await server.store.loadDoc(doc.id)
+    expect(stored.log.length).toBeLessThan(50)
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, stored.base!)
+    for (const { update } of stored.log) Y.applyUpdate(copy, update)
+    expect(copy.getText('t').toString()).toBe('x'.repeat(120))
+    client.destroy()
+  })
+})
+
+describe('shutdown', () => {
+  it('closes every socket with 1001 and writes everything down', async () => {
+    server = await startServer()
+    const doc = await createDoc(server.url)
+    const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    const raw = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)
+    client.doc.getText('t').insert(0, 'before shutdown')
+    await waitFor('the edit to be relayed', async () => (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('t').length > 0)
+    const readiness = server.app.quire
+    await server.stop()
+    expect((await raw.closed).code).toBe(CloseCode.shuttingDown)
+    expect(readiness.ready).toBe(false)
+    client.destroy()
+    const again = await startServer({ dataDir: server.dataDir })
+    try {
+      expect((await serverState(again.collabUrl, doc.id, doc.keys.view)).getText('t').toString()).toBe('before shutdown')
+      expect((await again.store.loadDoc(doc.id)).log).toEqual([])
+    } finally {
+      await again.close()
+    }
+  })
+})
