@@ -58,7 +58,7 @@ const schema = z.object({
     z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional(),
   ),
   CREATE_RATE_PER_MINUTE: integer(1, 1_000_000, 30),
-  SYNC_WRITES: boolean(false),
+  SYNC_WRITES: boolean(true),
   UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),
   COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 5_000),
   COMPACT_AFTER_BYTES: integer(1 * KiB, 1024 * MiB, 4 * MiB),
