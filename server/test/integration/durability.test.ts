@@ -41,13 +41,11 @@ describe('durability', () => {
     const observer = await connectClient(first.collabUrl, doc.id, doc.keys.view)
     clients.push(writer, observer)
 
-    // The observer counts the updates it received; at the 500th the server dies at once,
-    // while the writer is still typing.
-    let seen = 0
+    // Each keystroke is one update; once the observer has seen 500 of them the server dies
+    // at once, while the writer is still typing.
     let killedAt: Uint8Array | undefined
     observer.doc.on('update', () => {
-      seen++
-      if (seen === 500 && !killedAt) {
+      if (observer.doc.getText('t').length >= 500 && !killedAt) {
         first.process.kill('SIGKILL')
         killedAt = Y.encodeStateAsUpdate(observer.doc)
       }
