@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   resolve: {
-    alias: { '@quire/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@quire\/shared\/schema$/, replacement: fileURLToPath(new URL('./shared/src/schema.ts', import.meta.url)) },
+      { find: /^@quire\/shared$/, replacement: fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.ts', 'client/e2e/**/*.test.ts'],

@@ -1,0 +1,36 @@
+/**
+ * The document schema, as Tiptap extensions: the editor edits with them, the server exports
+ * and imports with them, so both always agree on what a document may contain.
+ */
+import type { AnyExtension } from '@tiptap/core'
+import { TaskItem, TaskList } from '@tiptap/extension-list'
+import StarterKit from '@tiptap/starter-kit'
+
+/** The only link targets a document keeps: no `javascript:`, no `data:`. */
+export const LINK_PROTOCOLS = ['http:', 'https:', 'mailto:'] as const
+
+export function isAllowedLink(href: unknown): href is string {
+  if (typeof href !== 'string' || href.length > 2048) return false
+  try {
+    return (LINK_PROTOCOLS as readonly string[]).includes(new URL(href).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** StarterKit (without its undo history: collaboration brings its own) and task lists. */
+export function documentExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      undoRedo: false,
+      link: {
+        openOnClick: false,
+        autolink: true,
+        defaultProtocol: 'https',
+        isAllowedUri: (url) => isAllowedLink(url),
+      },
+    }),
+    TaskList,
+    TaskItem.configure({ nested: true }),
+  ]
+}
