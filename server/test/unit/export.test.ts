@@ -1,0 +1,77 @@
+import { getSchema } from '@tiptap/core'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CONTENT_FIELD } from '@quire/shared'
+import { documentExtensions, isAllowedLink } from '@quire/shared/schema'
+import { DocumentFormats } from '../../src/export/formats.js'
+import { MAX_EXPORT_DEPTH, fragmentToJSON } from '../../src/export/y-to-json.js'
+
+const schema = getSchema(documentExtensions())
+
+function depthOf(node: { content?: unknown[] }): number {
+  let depth = 0
+  let level: { content?: unknown[] }[] = [node]
+  while (level.length > 0) {
+    depth++
+    level = level.flatMap((n) => (n.content ?? []) as { content?: unknown[] }[])
+  }
+  return depth
+}
+
+describe('fragmentToJSON', () => {
+  it('reads 20 000 nested elements without overflowing the stack, flattening past its depth', () => {
+    const doc = new Y.Doc()
+    doc.transact(() => {
+      let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(CONTENT_FIELD)
+      for (let i = 0; i < 20_000; i++) {
+        const quote = new Y.XmlElement('blockquote')
+        parent.insert(0, [quote])
+        parent = quote
+      }
+      const paragraph = new Y.XmlElement('paragraph')
+      paragraph.insert(0, [new Y.XmlText('deep')])
+      parent.insert(0, [paragraph])
+    })
+    const json = fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), schema)
+    expect(depthOf(json)).toBeLessThanOrEqual(MAX_EXPORT_DEPTH + 2)
+    expect(JSON.stringify(json)).toContain('"deep"')
+    const exported = new DocumentFormats().export(doc, 'markdown', 'Deep')
+    expect(exported.body).toContain('deep')
+  })
+
+  it('keeps unknown elements’ content in place and drops unknown marks', () => {
+    const doc = new Y.Doc()
+    const fragment = doc.getXmlFragment(CONTENT_FIELD)
+    const first = new Y.XmlElement('paragraph')
+    first.insert(0, [new Y.XmlText('one')])
+    const unknown = new Y.XmlElement('marquee')
+    const inner = new Y.XmlElement('paragraph')
+    const text = new Y.XmlText('two')
+    text.format(0, 3, { bold: {}, blink: {} })
+    inner.insert(0, [text])
+    unknown.insert(0, [inner])
+    const last = new Y.XmlElement('paragraph')
+    last.insert(0, [new Y.XmlText('three')])
+    fragment.insert(0, [first, unknown, last])
+    expect(fragmentToJSON(fragment, schema).content).toEqual([
+      { type: 'paragraph', content: [{ type: 'text', text: 'one' }] },
+      { type: 'paragraph', content: [{ type: 'text', text: 'two', marks: [{ type: 'bold' }] }] },
+      { type: 'paragraph', content: [{ type: 'text', text: 'three' }] },
+    ])
+  })
+})
+
+describe('isAllowedLink', () => {
+  it.each([
+    ['https://example.org', true],
+    ['http://example.org/a?b', true],
+    ['mailto:someone@example.org', true],
+    ['javascript:alert(1)', false],
+    [' JavaScript:alert(1)', false],
+    ['data:text/html,<script>', false],
+    ['/relative', false],
+    [42, false],
+  ])('%s → %s', (href, allowed) => {
+    expect(isAllowedLink(href)).toBe(allowed)
+  })
+})
