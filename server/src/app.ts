@@ -2,13 +2,18 @@ import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { CloseCode } from '@quire/shared'
+import { AttemptLimiter } from './access/attempt-limiter.js'
 import { LinkKeys } from './access/link-keys.js'
 import type { Config } from './config.js'
 import { Errors, QuireError } from './errors.js'
+import type { DocumentFormats } from './export/formats.js'
+import { Authorizer } from './http/access.js'
 import { clientRoutes, CLIENT_DIST } from './http/client-routes.js'
 import { collabRoute } from './http/collab-route.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { healthRoutes } from './http/health-routes.js'
+import { openapi } from './http/openapi.js'
+import { security } from './http/security.js'
 import type { DocStore } from './storage/doc-store.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
@@ -29,6 +34,9 @@ export interface QuireServices {
   config: Config
   store: DocStore
   keys: LinkKeys
+  authorizer: Authorizer
+  /** Export and import, loaded on first use: Tiptap and happy-dom take most of a start-up. */
+  formats: () => Promise<DocumentFormats>
   rooms: Rooms
   sockets: Sockets
   /** Ready while the store takes writes and the server is not draining. */
@@ -43,6 +51,11 @@ declare module 'fastify' {
   }
 }
 
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
+}
+
 /** Builds the server without listening: `main.ts` listens, tests use `inject` or port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store, logger } = deps
@@ -50,6 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: logger as FastifyBaseLogger,
     forceCloseConnections: true,
     return503OnClosing: true,
+    bodyLimit: config.maxBodyBytes,
+    // Strict bodies: a wrong type or an unknown field is a 400, never silently fixed.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    trustProxy: config.trustProxy,
   })
 
   const writer = new WriteQueue(store, logger)
@@ -71,10 +88,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   const sockets = new Sockets(config.maxSocketsPerAddress, config.pingIntervalMs)
   let draining = false
+  const keys = new LinkKeys(deps.linkSecret)
   app.decorate('quire', {
     config,
     store,
-    keys: new LinkKeys(deps.linkSecret),
+    keys,
+    authorizer: new Authorizer(store, keys, new AttemptLimiter(config.failedKeyChecksPerMinute)),
+    formats: once(async () => new (await import('./export/formats.js')).DocumentFormats()),
     rooms,
     sockets,
     get ready() {
@@ -85,8 +105,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   } satisfies QuireServices)
 
-  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-    if (error instanceof QuireError) return reply.code(error.statusCode).send(error.toJSON())
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, request, reply) => {
+    if (error instanceof QuireError) return reply.code(error.statusCode).headers(error.headers).send(error.toJSON())
+    if (error.validation && error.validationContext === 'params') return reply.code(400).send(Errors.badDocId().toJSON())
     if (error.validation) return reply.code(400).send(Errors.badRequest(error.message).toJSON())
     if (error.statusCode === 413) return reply.code(413).send(Errors.tooLarge().toJSON())
     if (error.statusCode === 415) return reply.code(415).send(Errors.unsupportedMedia().toJSON())
@@ -109,11 +130,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before the listener closes: every socket hears 1001, then every room is written down.
   app.addHook('preClose', async () => {
     draining = true
-    sockets.closeAll(CloseCode.shuttingDown, 'the server is restarting')
+    sockets.closeAll(CloseCode.shuttingDown)
     await rooms.shutdown()
   })
   app.addHook('onClose', async () => sockets.stop())
 
+  app.decorateRequest('access', null)
+  await app.register(security)
+  await app.register(openapi)
   await app.register(healthRoutes)
   await app.register(docsRoutes)
   await app.register(collabRoute)

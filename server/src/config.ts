@@ -58,6 +58,16 @@ const schema = z.object({
     z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional(),
   ),
   CREATE_RATE_PER_MINUTE: integer(1, 1_000_000, 30),
+  FAILED_KEY_CHECKS_PER_MINUTE: integer(1, 1_000_000, 30),
+  ALLOWED_ORIGINS: env(
+    z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(origin))
+      .default([]),
+  ),
+  TRUST_PROXY: boolean(false),
+  MAX_BODY_BYTES: integer(1 * KiB, 64 * MiB, 2 * MiB),
   SYNC_WRITES: boolean(true),
   UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),
   COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 5_000),

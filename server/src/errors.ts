@@ -5,11 +5,18 @@ export class QuireError extends Error {
   override name = 'QuireError'
   readonly statusCode: number
   readonly code: string
+  /** Headers the answer carries, such as Retry-After. */
+  headers: Record<string, string> = {}
 
   constructor(statusCode: number, code: string, message: string) {
     super(message)
     this.statusCode = statusCode
     this.code = code
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers }
+    return this
   }
 
   toJSON(): ApiError {

@@ -34,6 +34,20 @@ export const CloseCode = {
 } as const
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
 
+/** What each close means, in words a person can be shown. */
+export const CLOSE_REASONS: Record<CloseCode, string> = {
+  [CloseCode.shuttingDown]: 'The server is restarting.',
+  [CloseCode.badFrame]: 'A message could not be read.',
+  [CloseCode.textFrame]: 'Text messages are not part of the protocol.',
+  [CloseCode.frameTooLarge]: 'A message was too large.',
+  [CloseCode.storageFailure]: 'The document cannot be saved right now.',
+  [CloseCode.tooSlow]: 'The connection fell too far behind.',
+  [CloseCode.keyRevoked]: 'This link is no longer valid. Ask the owner for a new one.',
+  [CloseCode.documentDeleted]: 'This document was deleted.',
+  [CloseCode.documentTooLarge]: 'The document is over its size limit. It stays readable, but changes are not saved.',
+  [CloseCode.tooManySockets]: 'Too many connections to this document.',
+}
+
 /** True when a stock client will not reconnect after this close code. */
 export function isPermanentClose(code: number): boolean {
   return code >= 4400 && code <= 4499

@@ -1,5 +1,6 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import { isDocId, type Role } from '@quire/shared'
+import type { AttemptLimiter } from '../access/attempt-limiter.js'
 import type { LinkKeys } from '../access/link-keys.js'
 import { Errors } from '../errors.js'
 import type { DocMeta, DocStore } from '../storage/doc-store.js'
@@ -9,32 +10,65 @@ export interface Access {
   role: Role
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What the request's key grants on the document of its route. */
+    access: Access | null
+  }
+}
+
 /** The key of a request: `Authorization: Bearer <key>`, else `?key=<key>`. */
 export function requestKey(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    return match?.[1]
-  }
+  if (header !== undefined) return /^Bearer\s+(\S+)$/i.exec(header)?.[1]
   const { key } = request.query as { key?: unknown }
   return typeof key === 'string' && key !== '' ? key : undefined
 }
 
 /**
  * Decides what a request may do with a document, in the contract's order: a bad id (400),
- * no key (401), no such document (404), a key that does not open it (403).
+ * no key (401), no such document (404), a key that does not open it (403). Addresses that
+ * fail too often are refused for a while (429).
  */
-export async function authorize(
-  store: DocStore,
-  keys: LinkKeys,
-  docId: unknown,
-  key: string | undefined,
-): Promise<Access> {
-  if (!isDocId(docId)) throw Errors.badDocId()
-  if (key === undefined) throw Errors.missingKey()
-  const meta = await store.getMeta(docId)
-  if (!meta) throw Errors.docNotFound()
-  const role = keys.verify(docId, key, meta.epoch)
-  if (!role) throw Errors.wrongKey()
-  return { meta, role }
+export class Authorizer {
+  readonly #store: DocStore
+  readonly #keys: LinkKeys
+  readonly #attempts: AttemptLimiter
+
+  constructor(store: DocStore, keys: LinkKeys, attempts: AttemptLimiter) {
+    this.#store = store
+    this.#keys = keys
+    this.#attempts = attempts
+  }
+
+  async check(request: FastifyRequest, docId: unknown): Promise<Access> {
+    const retryAfter = this.#attempts.retryAfter(request.ip)
+    if (retryAfter > 0) throw Errors.rateLimited().withHeaders({ 'retry-after': String(retryAfter) })
+    if (!isDocId(docId)) throw Errors.badDocId()
+    const key = requestKey(request)
+    if (key === undefined) {
+      this.#attempts.fail(request.ip)
+      throw Errors.missingKey()
+    }
+    const meta = await this.#store.getMeta(docId)
+    if (!meta) {
+      this.#attempts.fail(request.ip)
+      throw Errors.docNotFound()
+    }
+    const role = this.#keys.verify(docId, key, meta.epoch)
+    if (!role) {
+      this.#attempts.fail(request.ip)
+      throw Errors.wrongKey()
+    }
+    return { meta, role }
+  }
+
+  /** A preHandler that admits keys of `roles` (any role when empty) to the route's `:id`. */
+  require(...roles: Role[]): preHandlerAsyncHookHandler {
+    return async (request) => {
+      const access = await this.check(request, (request.params as { id?: unknown }).id)
+      if (roles.length > 0 && !roles.includes(access.role)) throw Errors.forbidden()
+      request.access = access
+    }
+  }
 }

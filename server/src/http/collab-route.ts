@@ -1,22 +1,28 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type WebSocket from 'ws'
 import { COLLAB_PATH, CloseCode } from '@quire/shared'
+import { Errors } from '../errors.js'
 import { Connection } from '../sync/connection.js'
 import type { Room } from '../sync/room.js'
-import { authorize, requestKey, type Access } from './access.js'
+import { DocumentMissingError } from '../sync/rooms.js'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** What the upgrade's key grants, decided before the socket opens. */
-    access: Access | null
-  }
+/**
+ * Whether a browser page of `origin` may open a socket: requests without an Origin (not a
+ * browser), the server's own host, PUBLIC_URL and the configured allow-list. Stops other
+ * sites from opening sockets with a visitor's link (cross-site WebSocket hijacking).
+ */
+export function isAllowedOrigin(request: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  if (allowed.includes(origin)) return true
+  return URL.canParse(origin) && new URL(origin).host === request.host
 }
 
 /** The y-websocket endpoint: `/collab/:id?key=<key>`. */
 export async function collabRoute(app: FastifyInstance): Promise<void> {
-  const { store, keys, rooms, sockets, config } = app.quire
+  const { authorizer, rooms, sockets, config } = app.quire
   const limits = { maxBufferedBytes: config.maxBufferedBytes, maxPendingFrames: config.maxPendingFrames }
-  app.decorateRequest('access', null)
+  const allowedOrigins = [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])]
 
   app.get<{ Params: { id: string } }>(
     `${COLLAB_PATH}/:id`,
@@ -24,7 +30,8 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       websocket: true,
       // Refused here, the upgrade answers with a plain HTTP status and never a 101.
       preValidation: async (request) => {
-        request.access = await authorize(store, keys, request.params.id, requestKey(request))
+        if (!isAllowedOrigin(request, allowedOrigins)) throw Errors.originRefused()
+        request.access = await authorizer.check(request, request.params.id)
       },
     },
     (socket: WebSocket, request: FastifyRequest) => {
@@ -40,16 +47,20 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
         }
       })
       if (!sockets.admit(connection, request.ip)) {
-        connection.close(CloseCode.tooManySockets, 'too many connections from this address')
+        connection.close(CloseCode.tooManySockets, 'Too many connections from this address.')
         return
       }
       rooms.acquire(meta.id).then(
         (acquired) => {
           if (!connection.isOpen) {
             rooms.release(acquired)
+          } else if (role !== 'owner' && acquired.epoch !== meta.epoch) {
+            // The links were rotated while this socket was opening.
+            rooms.release(acquired)
+            connection.close(CloseCode.keyRevoked)
           } else if (acquired.peers.size >= config.maxSocketsPerDocument) {
             rooms.release(acquired)
-            connection.close(CloseCode.tooManySockets, 'too many connections to this document')
+            connection.close(CloseCode.tooManySockets)
           } else {
             room = acquired
             room.join(connection)
@@ -57,8 +68,12 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
           }
         },
         (error: unknown) => {
+          if (error instanceof DocumentMissingError) {
+            connection.close(CloseCode.documentDeleted)
+            return
+          }
           log.error({ err: error }, 'could not load the document')
-          connection.close(CloseCode.storageFailure, 'the document could not be loaded; retrying')
+          connection.close(CloseCode.storageFailure, 'The document could not be loaded.')
         },
       )
     },

@@ -1,8 +1,20 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { docLink, type CreateDocRequest, type CreateDocResponse, type DocLinks } from '@quire/shared'
+import {
+  CloseCode,
+  docLink,
+  EXPORT_FORMATS,
+  type CreateDocRequest,
+  type CreateDocResponse,
+  type DocInfo,
+  type DocLinks,
+  type ExportFormat,
+} from '@quire/shared'
 import type { LinkKeys } from '../access/link-keys.js'
-import { initialState, MAX_TITLE_LENGTH } from '../sync/doc-fields.js'
+import { Errors } from '../errors.js'
+import { ImportError } from '../export/import-error.js'
+import { initialState, MAX_TITLE_LENGTH, readTitle } from '../sync/doc-fields.js'
+import { apiError, docIdParams, docInfo, links } from './schemas.js'
 
 /** A new document id: 16 URL-safe characters, 96 random bits. */
 export function newDocId(): string {
@@ -22,29 +34,180 @@ export function shareLinks(keys: LinkKeys, origin: string, id: string, epoch: nu
   }
 }
 
-export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  const { store, keys, config } = app.quire
+const bearer = [{ key: [] }]
 
-  app.post<{ Body: CreateDocRequest | undefined }>(
+export async function docsRoutes(app: FastifyInstance): Promise<void> {
+  const { store, keys, rooms, config, authorizer, formats } = app.quire
+
+  app.post<{ Body: CreateDocRequest | null }>(
     '/api/docs',
     {
+      config: { rateLimit: { max: config.createRatePerMinute, timeWindow: 60_000 } },
       schema: {
+        summary: 'Create a document',
+        description:
+          'Anyone may create a document (rate-limited per address). Optional initial content in Markdown or HTML becomes real Yjs content; scripts and links other than http, https and mailto are dropped.',
+        tags: ['documents'],
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
           properties: {
             title: { type: 'string', maxLength: MAX_TITLE_LENGTH },
+            content: { type: 'string' },
+            format: { type: 'string', enum: ['markdown', 'html'], default: 'markdown' },
           },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: ['id', 'title', 'links'],
+            properties: { id: { type: 'string' }, title: { type: 'string' }, links },
+          },
+          400: apiError,
+          413: apiError,
+          429: apiError,
         },
       },
     },
     async (request, reply): Promise<CreateDocResponse> => {
-      const title = request.body?.title?.trim() ?? ''
+      const { title: rawTitle = '', content, format = 'markdown' } = request.body ?? {}
+      const title = rawTitle.trim()
+      let state: Uint8Array
+      try {
+        if (content === undefined) {
+          state = initialState(title)
+        } else {
+          const importer = await formats()
+          const json = importer.parse(content, format)
+          state = initialState(title, (doc) => importer.fill(doc, json))
+        }
+      } catch (error) {
+        if (error instanceof ImportError) throw Errors.badRequest(`${error.message}.`)
+        throw error
+      }
       const now = new Date().toISOString()
       const id = newDocId()
-      await store.createDoc({ id, title, createdAt: now, updatedAt: now, epoch: 0 }, initialState(title))
+      await store.createDoc({ id, title, createdAt: now, updatedAt: now, epoch: 0 }, state)
       reply.code(201)
       return { id, title, links: shareLinks(keys, publicOrigin(request, config.publicUrl), id, 0) }
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/docs/:id',
+    {
+      preHandler: authorizer.require(),
+      schema: {
+        summary: "Read a document's metadata",
+        description: 'Any valid key. The role is the role of the key presented.',
+        tags: ['documents'],
+        security: bearer,
+        params: docIdParams,
+        response: { 200: docInfo, 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError },
+      },
+    },
+    async (request): Promise<DocInfo> => {
+      const { meta, role } = request.access!
+      const room = rooms.get(meta.id)
+      const title = room ? readTitle(room.doc) : meta.title
+      return { id: meta.id, title, role, createdAt: meta.createdAt, updatedAt: meta.updatedAt }
+    },
+  )
+
+  app.get<{ Params: { id: string }; Querystring: { format: ExportFormat } }>(
+    '/api/docs/:id/export',
+    {
+      preHandler: authorizer.require(),
+      schema: {
+        summary: "Export a document's current content",
+        description:
+          'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title.',
+        tags: ['documents'],
+        security: bearer,
+        params: docIdParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'markdown' },
+            key: { type: 'string' },
+          },
+        },
+        response: {
+          200: { description: 'The content, in the format asked for', type: 'string' },
+          400: apiError,
+          401: apiError,
+          403: apiError,
+          404: apiError,
+          429: apiError,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { meta } = request.access!
+      const exporter = await formats()
+      const exported = await rooms.with(meta.id, (room) => {
+        const title = readTitle(room.doc)
+        return { title, ...exporter.export(room.doc, request.query.format, title) }
+      })
+      const filename = `${exported.title.replace(/[^\p{L}\p{N} ._-]+/gu, '').replace(/\s+/g, ' ').trim() || 'document'}.${exported.extension}`
+      return reply
+        .type(exported.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
+        .send(exported.body)
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/api/docs/:id/links/rotate',
+    {
+      preHandler: authorizer.require('owner'),
+      schema: {
+        summary: 'Rotate the share links',
+        description:
+          'Owner key. Every older edit and view key stops working at once; their open sockets are closed with 4401. The owner key stays.',
+        tags: ['documents'],
+        security: bearer,
+        params: docIdParams,
+        response: {
+          200: { type: 'object', required: ['links'], properties: { links } },
+          400: apiError,
+          401: apiError,
+          403: apiError,
+          404: apiError,
+          429: apiError,
+        },
+      },
+    },
+    async (request) => {
+      const { meta } = request.access!
+      const epoch = meta.epoch + 1
+      await store.putMeta({ ...meta, epoch })
+      const room = rooms.get(meta.id)
+      if (room) {
+        room.epoch = epoch
+        room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
+      }
+      return { links: shareLinks(keys, publicOrigin(request, config.publicUrl), meta.id, epoch) }
+    },
+  )
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/docs/:id',
+    {
+      preHandler: authorizer.require('owner'),
+      schema: {
+        summary: 'Delete a document',
+        description: 'Owner key. Its content, log and sockets (closed with 4404) are gone; its id answers 404 from then on.',
+        tags: ['documents'],
+        security: bearer,
+        params: docIdParams,
+        response: { 204: { type: 'null' }, 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError },
+      },
+    },
+    async (request, reply) => {
+      const { meta } = request.access!
+      await rooms.remove(meta.id, CloseCode.documentDeleted, () => store.deleteDoc(meta.id))
+      return reply.code(204).send()
     },
   )
 }

@@ -1,6 +1,6 @@
 import type { Log } from '../logger.js'
 import WebSocket from 'ws'
-import { CloseCode, canWrite, type Role } from '@quire/shared'
+import { CLOSE_REASONS, CloseCode, canWrite, type Role } from '@quire/shared'
 import { decodeClientMessage, ProtocolError } from './protocol.js'
 import type { Peer, Room } from './room.js'
 
@@ -62,14 +62,14 @@ export class Connection implements Peer {
     if (!this.isOpen) return
     // A socket that does not read falls behind; it is closed rather than left to grow memory.
     if (this.#ws.bufferedAmount > this.#limits.maxBufferedBytes + this.#largestMessage) {
-      this.close(CloseCode.tooSlow, 'the connection fell too far behind')
+      this.close(CloseCode.tooSlow)
       return
     }
     this.#largestMessage = Math.max(this.#largestMessage, message.length)
     this.#ws.send(message)
   }
 
-  close(code: CloseCode, reason: string): void {
+  close(code: CloseCode, detail?: string): void {
     if (this.#closing) return
     this.#closing = true
     this.closeCode = code
@@ -77,7 +77,7 @@ export class Connection implements Peer {
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       // The close frame queues behind what the peer has not read yet (bounded by the
       // buffer limit); ws drops a peer that does not finish the handshake within 30 s.
-      this.#ws.close(code, reason)
+      this.#ws.close(code, (detail ?? CLOSE_REASONS[code]).slice(0, 120))
     }
   }
 
@@ -101,7 +101,7 @@ export class Connection implements Peer {
     this.#alive = true
     if (this.#closing) return
     if (!isBinary) {
-      this.close(CloseCode.textFrame, 'text frames are not part of the protocol')
+      this.close(CloseCode.textFrame)
       return
     }
     // ws may hand out views into buffers it reuses; the room keeps frames across turns.
@@ -111,7 +111,7 @@ export class Connection implements Peer {
     } else if (this.#early.length < this.#limits.maxPendingFrames) {
       this.#early.push(frame)
     } else {
-      this.close(CloseCode.tooSlow, 'too many messages while the document was loading')
+      this.close(CloseCode.tooSlow, 'Too many messages while the document was loading.')
     }
   }
 
@@ -121,7 +121,7 @@ export class Connection implements Peer {
     } catch (error) {
       if (error instanceof ProtocolError) this.#log.debug({ err: error }, 'refused a frame')
       else this.#log.warn({ err: error }, 'a frame failed')
-      this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message.slice(0, 100) : 'invalid message')
+      this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message : undefined)
     }
   }
 }

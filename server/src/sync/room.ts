@@ -1,6 +1,6 @@
 import type { Log } from '../logger.js'
 import * as Y from 'yjs'
-import { CloseCode } from '@quire/shared'
+import { CloseCode, type Role } from '@quire/shared'
 import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
 import { readTitle } from './doc-fields.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
@@ -16,9 +16,11 @@ import {
 
 /** What a room needs of a socket: the room never sees a WebSocket. */
 export interface Peer {
+  readonly role: Role
   readonly canWrite: boolean
   send(message: Uint8Array): void
-  close(code: CloseCode, reason: string): void
+  /** Closes with `code`, and its standard reason unless `detail` says more. */
+  close(code: CloseCode, detail?: string): void
 }
 
 /** Transaction origins, so that every change is stored once and relayed to the right sockets. */
@@ -70,6 +72,8 @@ export class Room {
   readonly id: string
   readonly doc = new Y.Doc()
   readonly peers = new Set<Peer>()
+  /** The link epoch: edit and view keys of an older one no longer open the document. */
+  epoch = 0
   readonly #deps: RoomDeps
   readonly #presence: PresenceStates<Peer>
 
@@ -167,15 +171,15 @@ export class Room {
   }
 
   /** Closes every peer that `select` picks. */
-  closePeers(code: CloseCode, reason: string, select: (peer: Peer) => boolean = () => true): void {
-    for (const peer of [...this.peers]) if (select(peer)) peer.close(code, reason)
+  closePeers(code: CloseCode, select: (peer: Peer) => boolean = () => true): void {
+    for (const peer of [...this.peers]) if (select(peer)) peer.close(code)
   }
 
   #receiveUpdate(peer: Peer, update: Uint8Array): void {
     // A viewer's writes are dropped: never applied, stored or relayed.
     if (!peer.canWrite || isEmptyUpdate(update)) return
     if (!this.#fits(update)) {
-      peer.close(CloseCode.documentTooLarge, 'the document is over its size limit; it stays readable')
+      peer.close(CloseCode.documentTooLarge)
       return
     }
     this.#queued.push({ peer, update, seq: -1 })
@@ -234,7 +238,7 @@ export class Room {
       const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
       this.#broadcast(encodeUpdate(change), sender)
     }
-    for (const peer of refused) peer.close(CloseCode.badFrame, 'the update could not be applied')
+    for (const peer of refused) peer.close(CloseCode.badFrame, 'The update could not be applied.')
     this.#compactIfDue()
     this.#settle()
   }
@@ -245,7 +249,7 @@ export class Room {
     this.#queued = []
     this.#queuedBytes = 0
     this.#nextSeq = this.#committedSeq + 1
-    this.closePeers(CloseCode.storageFailure, 'the document cannot be saved right now; retrying')
+    this.closePeers(CloseCode.storageFailure)
     this.#settle()
   }
 

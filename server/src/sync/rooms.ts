@@ -13,6 +13,14 @@ export interface RoomsOptions {
   onCompacted?: () => void
 }
 
+/** The document has no metadata (it never existed, or it was deleted). */
+export class DocumentMissingError extends Error {
+  override name = 'DocumentMissingError'
+  constructor(id: string) {
+    super(`document ${id} does not exist`)
+  }
+}
+
 interface Slot {
   room: Room | undefined
   loading: Promise<Room> | undefined
@@ -27,6 +35,8 @@ interface Slot {
  */
 export class Rooms {
   readonly #slots = new Map<string, Slot>()
+  /** Documents being removed: nobody may open them meanwhile. */
+  readonly #removing = new Set<string>()
   readonly #options: RoomsOptions
   /** How often a room was loaded and unloaded, for tests and metrics. */
   readonly stats = { loads: 0, unloads: 0 }
@@ -37,6 +47,7 @@ export class Rooms {
 
   /** The room of `id`, loading it if needed; every acquire needs its release. */
   acquire(id: string): Promise<Room> {
+    if (this.#removing.has(id)) return Promise.reject(new DocumentMissingError(id))
     let slot = this.#slots.get(id)
     if (!slot) {
       slot = { room: undefined, loading: undefined, holders: 0, unloadTimer: undefined }
@@ -79,9 +90,11 @@ export class Rooms {
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
     try {
-      const stored = await this.#options.store.loadDoc(id)
       const { store, writer, limits, log, onCompacted } = this.#options
-      const room = new Room(id, stored, { store, writer, limits, log, onCompacted })
+      const meta = await store.getMeta(id)
+      if (!meta) throw new DocumentMissingError(id)
+      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, log, onCompacted })
+      room.epoch = meta.epoch
       slot.room = room
       this.stats.loads++
       this.#options.onLoaded?.((performance.now() - started) / 1000)
@@ -123,17 +136,28 @@ export class Rooms {
     }
   }
 
-  /** Closes every socket of `id` and drops its room, for a document that is going away. */
-  async evict(id: string, code: CloseCode, reason: string): Promise<void> {
-    const slot = this.#slots.get(id)
-    if (!slot) return
-    this.#slots.delete(id)
-    clearTimeout(slot.unloadTimer)
-    const room = slot.room ?? (await slot.loading?.catch(() => undefined))
-    if (!room) return
-    room.closePeers(code, reason)
-    await room.idle()
-    room.destroy()
+  /**
+   * Removes a document: its sockets are closed with `code`, its room is written and dropped,
+   * then `remove` deletes what is stored, while nobody may open the document.
+   */
+  async remove(id: string, code: CloseCode, remove: () => Promise<void>): Promise<void> {
+    this.#removing.add(id)
+    try {
+      const slot = this.#slots.get(id)
+      if (slot) {
+        this.#slots.delete(id)
+        clearTimeout(slot.unloadTimer)
+        const room = slot.room ?? (await slot.loading?.catch(() => undefined))
+        if (room) {
+          room.closePeers(code)
+          await room.idle()
+          room.destroy()
+        }
+      }
+      await remove()
+    } finally {
+      this.#removing.delete(id)
+    }
   }
 
   /** Server shutdown: every socket is told (1001), every room written and compacted. */
@@ -145,7 +169,7 @@ export class Rooms {
         clearTimeout(slot.unloadTimer)
         const room = slot.room ?? (await slot.loading?.catch(() => undefined))
         if (!room) return
-        room.closePeers(CloseCode.shuttingDown, 'the server is restarting')
+        room.closePeers(CloseCode.shuttingDown)
         await this.#settle(room)
         room.destroy()
       }),

@@ -52,9 +52,9 @@ export class Sockets {
   }
 
   /** Closes every socket; those that do not finish the closing handshake soon are dropped. */
-  closeAll(code: CloseCode, reason: string): void {
+  closeAll(code: CloseCode): void {
     for (const connection of this.#open.keys()) {
-      connection.close(code, reason)
+      connection.close(code)
       setTimeout(() => connection.terminate(), SHUTDOWN_HANDSHAKE_MS).unref()
     }
   }

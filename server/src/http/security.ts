@@ -1,0 +1,42 @@
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Errors } from '../errors.js'
+
+/**
+ * Headers on every answer (a policy the editor page works under, no framing, no referrer so
+ * a link's key cannot leak) and the per-address rate limits that routes opt into.
+ */
+export const security = fp(async (app: FastifyInstance) => {
+  const { publicUrl } = app.quire.config
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // ProseMirror and the collaboration carets set style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Only a server that knows it is behind TLS may ask browsers to upgrade: on a
+        // plain-HTTP host name the upgrade leaves a blank page.
+        upgradeInsecureRequests: publicUrl?.startsWith('https:') ? [] : null,
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    hsts: publicUrl?.startsWith('https:') ? undefined : false,
+  })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      Errors.rateLimited(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+  })
+})
