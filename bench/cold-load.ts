@@ -69,6 +69,8 @@ async function roomLoadMs(dataDir: string): Promise<number> {
     log,
     limits: {
       maxDocumentBytes: NEVER,
+      maxNestingDepth: NEVER,
+      maxClientIdsPerPeer: NEVER,
       compactAfterUpdates: NEVER,
       compactAfterBytes: NEVER,
       presence: { maxStateBytes: 1, maxDepth: 1, maxClientsPerPeer: 1 },

@@ -67,6 +67,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Strict bodies: a wrong type or an unknown field is a 400, never silently fixed.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     trustProxy: config.trustProxy,
+    // Upgrades and requests that never finish (slowloris) are dropped, checked every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.headersTimeoutMs, config.requestTimeoutMs),
+      connectionsCheckingInterval: 1_000,
+    },
   })
 
   const writer = new WriteQueue(store, logger)
@@ -77,12 +83,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: logger,
     limits: {
       maxDocumentBytes: config.maxDocumentBytes,
+      maxNestingDepth: config.maxNestingDepth,
+      maxClientIdsPerPeer: config.maxClientIdsPerSocket,
       compactAfterUpdates: config.compactAfterUpdates,
       compactAfterBytes: config.compactAfterBytes,
       presence: {
         maxStateBytes: config.maxAwarenessStateBytes,
         maxDepth: config.maxAwarenessDepth,
-        maxClientsPerPeer: config.maxAwarenessClientsPerSocket,
+        maxClientsPerPeer: config.maxClientIdsPerSocket,
       },
     },
   })

@@ -21,7 +21,11 @@ export function isAllowedOrigin(request: FastifyRequest, allowed: readonly strin
 /** The y-websocket endpoint: `/collab/:id?key=<key>`. */
 export async function collabRoute(app: FastifyInstance): Promise<void> {
   const { authorizer, rooms, sockets, config } = app.quire
-  const limits = { maxBufferedBytes: config.maxBufferedBytes, maxPendingFrames: config.maxPendingFrames }
+  const limits = {
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxPendingFrames: config.maxPendingFrames,
+    maxAwarenessPerSecond: config.maxAwarenessPerSecond,
+  }
   const allowedOrigins = [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])]
 
   app.get<{ Params: { id: string } }>(

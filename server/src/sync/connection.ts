@@ -1,7 +1,7 @@
 import type { Log } from '../logger.js'
 import WebSocket from 'ws'
 import { CLOSE_REASONS, CloseCode, canWrite, type Role } from '@quire/shared'
-import { decodeClientMessage, ProtocolError } from './protocol.js'
+import { decodeClientMessage, ProtocolError, type ClientMessage } from './protocol.js'
 import type { Peer, Room } from './room.js'
 
 export interface ConnectionLimits {
@@ -9,7 +9,12 @@ export interface ConnectionLimits {
   maxBufferedBytes: number
   /** Frames kept while the document loads. */
   maxPendingFrames: number
+  /** Presence updates taken per second; faster ones wait, and only the latest is kept. */
+  maxAwarenessPerSecond: number
 }
+
+/** How long a probed socket has to answer a ping. */
+const PROBE_TIMEOUT_MS = 2_000
 
 /**
  * One socket as a room sees it: role, bounded buffers, close codes. Frames that arrive while
@@ -27,6 +32,11 @@ export class Connection implements Peer {
   #alive = true
   #closing = false
   #largestMessage = 0
+  #probing = false
+  #awarenessTokens: number
+  #awarenessRefilled = performance.now()
+  #deferredAwareness: ClientMessage | undefined
+  #awarenessTimer: NodeJS.Timeout | undefined
   /** Why the server closed the socket, for metrics. */
   closeCode: number | undefined
 
@@ -36,6 +46,7 @@ export class Connection implements Peer {
     this.canWrite = canWrite(role)
     this.#limits = limits
     this.#log = log
+    this.#awarenessTokens = limits.maxAwarenessPerSecond
     // Attached before any await, so no frame is missed.
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary))
     ws.on('pong', () => {
@@ -74,11 +85,23 @@ export class Connection implements Peer {
     this.#closing = true
     this.closeCode = code
     this.#early = []
+    clearTimeout(this.#awarenessTimer)
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       // The close frame queues behind what the peer has not read yet (bounded by the
       // buffer limit); ws drops a peer that does not finish the handshake within 30 s.
       this.#ws.close(code, (detail ?? CLOSE_REASONS[code]).slice(0, 120))
     }
+  }
+
+  probe(): void {
+    if (this.#probing || !this.isOpen) return
+    this.#probing = true
+    this.#alive = false
+    this.#ws.ping()
+    setTimeout(() => {
+      this.#probing = false
+      if (!this.#alive) this.#ws.terminate()
+    }, PROBE_TIMEOUT_MS).unref()
   }
 
   /** Drops the socket without a closing handshake. */
@@ -116,13 +139,54 @@ export class Connection implements Peer {
   }
 
   #handle(room: Room, frame: Uint8Array): void {
+    let message: ClientMessage
     try {
-      room.receive(this, decodeClientMessage(frame))
+      message = decodeClientMessage(frame)
     } catch (error) {
-      if (error instanceof ProtocolError) this.#log.debug({ err: error }, 'refused a frame')
-      else this.#log.warn({ err: error }, 'a frame failed')
-      this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message : undefined)
+      this.#refuse(error)
+      return
     }
+    this.#dispatch(room, message)
+  }
+
+  #dispatch(room: Room, message: ClientMessage): void {
+    if (message.type === 'awareness' && !this.#takeAwarenessToken()) this.#deferAwareness(room, message)
+    else this.#deliver(room, message)
+  }
+
+  #deliver(room: Room, message: ClientMessage): void {
+    try {
+      room.receive(this, message)
+    } catch (error) {
+      this.#refuse(error)
+    }
+  }
+
+  #refuse(error: unknown): void {
+    if (error instanceof ProtocolError) this.#log.debug({ err: error }, 'refused a frame')
+    else this.#log.warn({ err: error }, 'a frame failed')
+    this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message : undefined)
+  }
+
+  #takeAwarenessToken(): boolean {
+    const rate = this.#limits.maxAwarenessPerSecond
+    const now = performance.now()
+    this.#awarenessTokens = Math.min(rate, this.#awarenessTokens + ((now - this.#awarenessRefilled) / 1000) * rate)
+    this.#awarenessRefilled = now
+    if (this.#awarenessTokens < 1) return false
+    this.#awarenessTokens--
+    return true
+  }
+
+  /** Over the rate, presence waits for the next token; a newer state replaces a waiting one. */
+  #deferAwareness(room: Room, message: ClientMessage): void {
+    this.#deferredAwareness = message
+    this.#awarenessTimer ??= setTimeout(() => {
+      this.#awarenessTimer = undefined
+      const latest = this.#deferredAwareness
+      this.#deferredAwareness = undefined
+      if (latest && !this.#closing) this.#dispatch(room, latest)
+    }, 1000 / this.#limits.maxAwarenessPerSecond)
   }
 }
 

@@ -64,6 +64,11 @@ export class PresenceStates<P> {
     return entries
   }
 
+  /** The peer that announced `clientId`, if one did. */
+  ownerOf(clientId: number): P | undefined {
+    return this.#states.get(clientId)?.owner
+  }
+
   get size(): number {
     return this.#states.size
   }

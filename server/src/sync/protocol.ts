@@ -22,11 +22,18 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { MessageType, SyncStep } from '@quire/shared'
+import type { DecodedUpdate } from './update-checks.js'
+
+/** An update and what it decodes to: checks read the structs without decoding again. */
+export interface UpdateMessage {
+  type: 'sync-step2' | 'update'
+  update: Uint8Array
+  decoded: DecodedUpdate
+}
 
 export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-step2'; update: Uint8Array }
-  | { type: 'update'; update: Uint8Array }
+  | UpdateMessage
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'auth' }
   | { type: 'query-awareness' }
@@ -49,16 +56,17 @@ function decodeStrictly<T>(bytes: Uint8Array, what: string, read: (decoder: deco
   try {
     value = read(decoder)
   } catch (error) {
+    if (error instanceof ProtocolError) throw error
     throw new ProtocolError(`${what}: ${error instanceof Error ? error.message : String(error)}`)
   }
   if (decoding.hasContent(decoder)) throw new ProtocolError(`${what}: trailing bytes`)
   return value
 }
 
-/** Throws a ProtocolError unless `update` is a complete, well-formed Yjs (v1) update. */
-export function validateUpdate(update: Uint8Array): void {
+/** Decodes a complete, well-formed Yjs (v1) update, or throws a ProtocolError. */
+export function decodeUpdate(update: Uint8Array): DecodedUpdate {
   try {
-    Y.decodeUpdate(update)
+    return Y.decodeUpdate(update)
   } catch (error) {
     throw new ProtocolError(`invalid update: ${error instanceof Error ? error.message : String(error)}`)
   }
@@ -77,15 +85,18 @@ function validateStateVector(stateVector: Uint8Array): void {
  * reused buffer before decoding it.
  */
 export function decodeClientMessage(frame: Uint8Array): ClientMessage {
-  const message = decodeStrictly(frame, 'undecodable frame', (decoder): ClientMessage => {
+  return decodeStrictly(frame, 'undecodable frame', (decoder): ClientMessage => {
     const type = decoding.readVarUint(decoder)
     switch (type) {
       case MessageType.sync: {
         const step = decoding.readVarUint(decoder)
         const payload = decoding.readVarUint8Array(decoder)
-        if (step === SyncStep.step1) return { type: 'sync-step1', stateVector: payload }
-        if (step === SyncStep.step2) return { type: 'sync-step2', update: payload }
-        if (step === SyncStep.update) return { type: 'update', update: payload }
+        if (step === SyncStep.step1) {
+          validateStateVector(payload)
+          return { type: 'sync-step1', stateVector: payload }
+        }
+        if (step === SyncStep.step2) return { type: 'sync-step2', update: payload, decoded: decodeUpdate(payload) }
+        if (step === SyncStep.update) return { type: 'update', update: payload, decoded: decodeUpdate(payload) }
         throw new Error(`unknown sync step ${step}`)
       }
       case MessageType.awareness:
@@ -100,9 +111,6 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
         throw new Error(`unknown message type ${type}`)
     }
   })
-  if (message.type === 'sync-step1') validateStateVector(message.stateVector)
-  else if (message.type === 'sync-step2' || message.type === 'update') validateUpdate(message.update)
-  return message
 }
 
 /** Decodes the payload of an awareness message. */

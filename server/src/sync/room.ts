@@ -12,13 +12,17 @@ import {
   encodeUpdate,
   type AwarenessEntry,
   type ClientMessage,
+  type UpdateMessage,
 } from './protocol.js'
+import { hasMissingDependency, nestsDeeperThan, structClients, structEnds, withoutClients } from './update-checks.js'
 
 /** What a room needs of a socket: the room never sees a WebSocket. */
 export interface Peer {
   readonly role: Role
   readonly canWrite: boolean
   send(message: Uint8Array): void
+  /** Checks the peer is still there; one that does not answer soon is dropped. */
+  probe(): void
   /** Closes with `code`, and its standard reason unless `detail` says more. */
   close(code: CloseCode, detail?: string): void
 }
@@ -32,6 +36,9 @@ export const Origin = {
 
 export interface RoomLimits {
   maxDocumentBytes: number
+  maxNestingDepth: number
+  /** Client ids one peer may write under (and announce presence for). */
+  maxClientIdsPerPeer: number
   compactAfterUpdates: number
   compactAfterBytes: number
   presence: PresenceLimits
@@ -54,6 +61,8 @@ interface Incoming {
   peer: Peer
   update: Uint8Array
   seq: number
+  /** The end clock of each client's structs: what the document will know once it is written. */
+  ends: Map<number, number>
 }
 
 /** State vectors up to this size key the cache of sync replies (a few dozen writers). */
@@ -81,6 +90,10 @@ export class Room {
   #queued: Incoming[] = []
   #writing: Incoming[] = []
   #queuedBytes = 0
+  /** What the queued and writing updates will add to the state vector. */
+  #queuedEnds = new Map<number, number>()
+  /** Client ids bound to the peer that first wrote under them (see #receiveUpdate). */
+  readonly #authors = new Map<number, Peer>()
   #nextSeq = 0
   #committedSeq = -1
   /** Size of the stored base and of the log written after it: the document's size bound. */
@@ -147,6 +160,7 @@ export class Room {
   leave(peer: Peer): void {
     if (!this.peers.delete(peer)) return
     this.#relayPresence(this.#presence.removePeer(peer))
+    for (const [client, author] of this.#authors) if (author === peer) this.#authors.delete(client)
   }
 
   /** Handles one decoded message. Throws a ProtocolError for a malformed awareness payload. */
@@ -157,7 +171,7 @@ export class Room {
         return
       case 'sync-step2':
       case 'update':
-        this.#receiveUpdate(peer, message.update)
+        this.#receiveUpdate(peer, message)
         return
       case 'awareness':
         this.#relayPresence(this.#presence.apply(peer, decodeAwarenessUpdate(message.update)))
@@ -175,16 +189,81 @@ export class Room {
     for (const peer of [...this.peers]) if (select(peer)) peer.close(code)
   }
 
-  #receiveUpdate(peer: Peer, update: Uint8Array): void {
+  /**
+   * Takes a peer's update, or refuses it before it is stored:
+   *
+   * - A client id belongs to the live peer that announced it or first wrote under it.
+   *   Structs under another live peer's id would let an editor pre-empt a victim's next
+   *   clocks, and the two would never converge again. A live update carrying them closes
+   *   the socket; a sync step 2 (after a server restore, every client's holds everyone's
+   *   content) keeps its own structs and drops the others', which their owners send.
+   * - An update that depends on content the document does not have would stay pending in
+   *   Yjs forever; it is refused, and the client's next sync sends what is missing.
+   * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
+   */
+  #receiveUpdate(peer: Peer, message: UpdateMessage): void {
     // A viewer's writes are dropped: never applied, stored or relayed.
-    if (!peer.canWrite || isEmptyUpdate(update)) return
+    if (!peer.canWrite) return
+    let { update, decoded } = message
+    if (isEmptyUpdate(update)) return
+    const clients = structClients(decoded)
+    const foreign = clients.filter((client) => {
+      const owner = this.#ownerOf(client)
+      return owner !== undefined && owner !== peer
+    })
+    if (foreign.length > 0) {
+      // The owner may be a dead socket of this very client, reconnected.
+      for (const client of foreign) this.#ownerOf(client)?.probe()
+      if (message.type === 'update') {
+        peer.close(CloseCode.badFrame, "The update writes under another connection's client id.")
+        return
+      }
+      update = withoutClients(update, foreign)
+      if (isEmptyUpdate(update)) return
+      decoded = Y.decodeUpdate(update)
+    }
+    if (hasMissingDependency(decoded, (client) => this.#known(client))) {
+      peer.close(CloseCode.badFrame, 'The update depends on changes the server does not have.')
+      return
+    }
+    if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
+      peer.close(CloseCode.badFrame, 'The update nests elements too deeply.')
+      return
+    }
+    if (message.type === 'update' && !this.#bindAuthor(peer, clients)) {
+      peer.close(CloseCode.badFrame, 'The update writes under too many client ids.')
+      return
+    }
     if (!this.#fits(update)) {
       peer.close(CloseCode.documentTooLarge)
       return
     }
-    this.#queued.push({ peer, update, seq: -1 })
+    const ends = structEnds(decoded)
+    for (const [client, end] of ends) this.#queuedEnds.set(client, Math.max(end, this.#queuedEnds.get(client) ?? 0))
+    this.#queued.push({ peer, update, seq: -1, ends })
     this.#queuedBytes += update.length
     this.#deps.writer.schedule(this)
+  }
+
+  /** The live peer a client id belongs to: who announced it, else who first wrote under it. */
+  #ownerOf(client: number): Peer | undefined {
+    const owner = this.#presence.ownerOf(client) ?? this.#authors.get(client)
+    return owner && this.peers.has(owner) ? owner : undefined
+  }
+
+  #bindAuthor(peer: Peer, clients: readonly number[]): boolean {
+    const unbound = clients.filter((client) => this.#authors.get(client) !== peer)
+    if (unbound.length === 0) return true
+    let count = 0
+    for (const author of this.#authors.values()) if (author === peer) count++
+    if (count + unbound.length > this.#deps.limits.maxClientIdsPerPeer) return false
+    for (const client of unbound) this.#authors.set(client, peer)
+    return true
+  }
+
+  /** The clock up to which the document holds, or will hold once written, a client's structs. */
+  #known(client: number): number {
+    return Math.max(Y.getState(this.doc.store, client), this.#queuedEnds.get(client) ?? 0)
   }
 
   /** Whether the document stays within its size limit with `update`; deletions always fit. */
@@ -239,6 +318,7 @@ export class Room {
       this.#broadcast(encodeUpdate(change), sender)
     }
     for (const peer of refused) peer.close(CloseCode.badFrame, 'The update could not be applied.')
+    this.#recountQueuedEnds()
     this.#compactIfDue()
     this.#settle()
   }
@@ -249,8 +329,17 @@ export class Room {
     this.#queued = []
     this.#queuedBytes = 0
     this.#nextSeq = this.#committedSeq + 1
+    this.#queuedEnds.clear()
     this.closePeers(CloseCode.storageFailure)
     this.#settle()
+  }
+
+  /** Once written, updates are in the Y.Doc's own state vector; only the queue counts on. */
+  #recountQueuedEnds(): void {
+    this.#queuedEnds.clear()
+    for (const { ends } of this.#queued) {
+      for (const [client, end] of ends) this.#queuedEnds.set(client, Math.max(end, this.#queuedEnds.get(client) ?? 0))
+    }
   }
 
   /** Resolves once every queued update has been written (or has failed). */
@@ -270,6 +359,11 @@ export class Room {
     const waiters = this.#flushWaiters
     this.#flushWaiters = []
     for (const resolve of waiters) resolve()
+  }
+
+  /** Presence states held: for tests and metrics. */
+  get presenceCount(): number {
+    return this.#presence.size
   }
 
   get logCount(): number {

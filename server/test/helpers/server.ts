@@ -40,10 +40,20 @@ export interface StartOptions {
   wrapStore?: (store: LevelStore) => DocStore
 }
 
-/** Starts the real app on port 0 with a LevelDB store in a temporary directory. */
+/** A port that was free a moment ago, for a server that must come back on the same one. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** Starts the real app (on port 0 unless `config.port` says otherwise) with a LevelDB store in a temporary directory. */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await tempDataDir())
-  const config = configWith({ logLevel: 'info', unloadGraceMs: 200, ...options.config, dataDir, port: 0 })
+  const config = configWith({ logLevel: 'info', unloadGraceMs: 200, port: 0, ...options.config, dataDir })
   const logs: string[] = []
   const logger = createLogger(
     config.logLevel,
@@ -58,7 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   await level.open()
   const store = options.wrapStore ? options.wrapStore(level) : level
   const app = await buildApp({ config, store, linkSecret: TEST_SECRET, logger })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.listen({ port: config.port, host: '127.0.0.1' })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
   const url = `http://127.0.0.1:${address.port}`

@@ -18,8 +18,10 @@ const stateVector = Y.encodeStateVector(new Y.Doc())
 describe('decodeClientMessage', () => {
   it('decodes each message a stock client sends', () => {
     expect(decodeClientMessage(encodeSyncStep1(stateVector))).toEqual({ type: 'sync-step1', stateVector })
-    expect(decodeClientMessage(encodeSyncStep2(update))).toEqual({ type: 'sync-step2', update })
-    expect(decodeClientMessage(encodeUpdate(update))).toEqual({ type: 'update', update })
+    expect(decodeClientMessage(encodeSyncStep2(update))).toMatchObject({ type: 'sync-step2', update })
+    const decoded = decodeClientMessage(encodeUpdate(update))
+    expect(decoded).toMatchObject({ type: 'update', update })
+    expect(decoded.type === 'update' && decoded.decoded.structs.map((struct) => struct.id.client)).toEqual([Y.decodeUpdate(update).structs[0]!.id.client])
     expect(decodeClientMessage(new Uint8Array([3]))).toEqual({ type: 'query-awareness' })
     expect(decodeClientMessage(new Uint8Array([2, 0, 1, 97]))).toEqual({ type: 'auth' })
     const awareness = decodeClientMessage(awarenessMessage([{ clientId: 1, clock: 2, state: { a: 1 } }]))
