@@ -27,6 +27,12 @@ export interface StoredDoc {
   log: LogEntry[]
 }
 
+/** A document as a backup reads it. */
+export interface SnapshotDoc {
+  meta: DocMeta
+  stored: StoredDoc
+}
+
 export interface LogAppend {
   docId: string
   seq: number
@@ -49,6 +55,8 @@ export interface DocStore {
   compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>
   deleteDoc(id: string): Promise<void>
   listDocs(): AsyncIterable<DocMeta>
+  /** Every document with its content, all read at one point in time. */
+  snapshotDocs(): AsyncIterable<SnapshotDoc>
 }
 
 /** A write was refused because the store is recovering from an earlier failure. */

@@ -6,6 +6,7 @@ import {
   type DocStore,
   type LogAppend,
   type LogEntry,
+  type SnapshotDoc,
   type StoredDoc,
 } from './doc-store.js'
 
@@ -32,6 +33,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 type StoredMeta = Pick<DocMeta, 'createdAt' | 'epoch'>
+/** Reads from an explicit snapshot, or from the live database. */
+type ReadOptions = { snapshot?: ReturnType<Level['snapshot']> }
 type BatchOp =
   | { type: 'put'; key: string; value: Uint8Array }
   | { type: 'del'; key: string }
@@ -78,8 +81,12 @@ export class LevelStore implements DocStore {
     ])
   }
 
-  async getMeta(id: string): Promise<DocMeta | undefined> {
-    const [meta, title, touched] = await this.#db.getMany([metaKey(id), titleKey(id), touchedKey(id)])
+  getMeta(id: string): Promise<DocMeta | undefined> {
+    return this.#getMeta(id, {})
+  }
+
+  async #getMeta(id: string, read: ReadOptions): Promise<DocMeta | undefined> {
+    const [meta, title, touched] = await this.#db.getMany([metaKey(id), titleKey(id), touchedKey(id)], read)
     if (meta === undefined) return undefined
     return decodeMeta(id, meta, title, touched)
   }
@@ -88,11 +95,15 @@ export class LevelStore implements DocStore {
     await this.#write([{ type: 'put', key: metaKey(meta.id), value: encodeMeta(meta) }])
   }
 
-  async loadDoc(id: string): Promise<StoredDoc> {
-    const base = await this.#db.get(baseKey(id))
+  loadDoc(id: string): Promise<StoredDoc> {
+    return this.#loadDoc(id, {})
+  }
+
+  async #loadDoc(id: string, read: ReadOptions): Promise<StoredDoc> {
+    const base = await this.#db.get(baseKey(id), read)
     const prefix = logPrefix(id)
     // One call for the whole range: an await per entry costs more than the reading.
-    const entries = await this.#db.iterator({ gt: prefix, lt: logEnd(id) }).all()
+    const entries = await this.#db.iterator({ ...read, gt: prefix, lt: logEnd(id) }).all()
     const log: LogEntry[] = entries.map(([key, update]) => ({ seq: parseInt(key.slice(prefix.length), 16), update }))
     return { base, log }
   }
@@ -134,16 +145,31 @@ export class LevelStore implements DocStore {
     }
   }
 
-  async *listDocs(): AsyncIterable<DocMeta> {
+  listDocs(): AsyncIterable<DocMeta> {
+    return this.#listDocs({})
+  }
+
+  /** Seeks from one document's keys to the next's: a step per document, not per key. */
+  async *#listDocs(read: ReadOptions): AsyncIterable<DocMeta> {
     let from = 'd!'
     for (;;) {
-      const [entry] = await this.#db.iterator({ gt: from, lt: 'd"', limit: 1 }).all()
-      if (!entry) return
-      const [key] = entry
+      const [key] = await this.#db.keys({ ...read, gt: from, lt: 'd"', limit: 1 }).all()
+      if (key === undefined) return
       const id = key.slice(2, key.indexOf('!', 2))
-      const meta = await this.getMeta(id)
+      const meta = await this.#getMeta(id, read)
       if (meta) yield meta
       from = docEnd(id)
+    }
+  }
+
+  async *snapshotDocs(): AsyncIterable<SnapshotDoc> {
+    const snapshot = this.#db.snapshot()
+    try {
+      for await (const meta of this.#listDocs({ snapshot })) {
+        yield { meta, stored: await this.#loadDoc(meta.id, { snapshot }) }
+      }
+    } finally {
+      await snapshot.close()
     }
   }
 

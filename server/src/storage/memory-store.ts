@@ -1,4 +1,4 @@
-import type { DocMeta, DocStore, LogAppend, StoredDoc } from './doc-store.js'
+import type { DocMeta, DocStore, LogAppend, SnapshotDoc, StoredDoc } from './doc-store.js'
 
 interface MemoryDoc {
   meta: DocMeta
@@ -59,5 +59,10 @@ export class MemoryStore implements DocStore {
 
   async *listDocs(): AsyncIterable<DocMeta> {
     for (const doc of this.#docs.values()) yield { ...doc.meta }
+  }
+
+  async *snapshotDocs(): AsyncIterable<SnapshotDoc> {
+    const copies = await Promise.all([...this.#docs.keys()].map(async (id) => ({ meta: (await this.getMeta(id))!, stored: await this.loadDoc(id) })))
+    yield* copies
   }
 }

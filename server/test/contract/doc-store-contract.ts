@@ -103,6 +103,23 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect(ids.sort()).toEqual(['a', 'a-b', 'm_1', 'z'])
     })
 
+    it('reads every document at one point in time for a backup, whatever is written meanwhile', async () => {
+      for (const id of ['a', 'b']) {
+        await store.createDoc(meta(id), bytes(0))
+        await store.appendUpdates([{ docId: id, seq: 0, update: bytes(1) }])
+      }
+      const reading = store.snapshotDocs()[Symbol.asyncIterator]()
+      const first = await reading.next()
+      for (const id of ['a', 'b']) await store.compact(id, bytes(7), 0, 'Compacted')
+      await store.deleteDoc('a')
+      const second = await reading.next()
+      expect((await reading.next()).done).toBe(true)
+      for (const { value } of [first, second]) {
+        expect(value!.meta.title).toBe(`Title of ${value!.meta.id}`)
+        expect(plain(value!.stored)).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }] })
+      }
+    })
+
     if (harness.reopen) {
       it('keeps everything across a close and an open', async () => {
         await store.createDoc(meta('a'), bytes(0))

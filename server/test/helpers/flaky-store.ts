@@ -24,6 +24,7 @@ export class FlakyStore implements DocStore {
   loadDoc = (id: string): Promise<StoredDoc> => this.#inner.loadDoc(id)
   deleteDoc = (id: string) => this.#inner.deleteDoc(id)
   listDocs = () => this.#inner.listDocs()
+  snapshotDocs = () => this.#inner.snapshotDocs()
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
     if (this.failWrites) throw new Error('simulated I/O error: no space left on device')
