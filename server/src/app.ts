@@ -12,9 +12,12 @@ import { clientRoutes, CLIENT_DIST } from './http/client-routes.js'
 import { collabRoute } from './http/collab-route.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { healthRoutes } from './http/health-routes.js'
+import { metricsRoute } from './http/metrics-route.js'
 import { openapi } from './http/openapi.js'
 import { security } from './http/security.js'
+import { Metrics } from './metrics.js'
 import type { DocStore } from './storage/doc-store.js'
+import type { SyncEvents } from './sync/events.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
 import { WriteQueue } from './sync/write-queue.js'
@@ -39,6 +42,9 @@ export interface QuireServices {
   formats: () => Promise<DocumentFormats>
   rooms: Rooms
   sockets: Sockets
+  /** Undefined when METRICS_ENABLED is off. */
+  metrics: Metrics | undefined
+  events: SyncEvents
   /** Ready while the store takes writes and the server is not draining. */
   readonly ready: boolean
   /** Turns readiness off ahead of a shutdown. */
@@ -75,12 +81,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   })
 
-  const writer = new WriteQueue(store, logger)
+  // The gauges read rooms and sockets when scraped, after both exist.
+  const metrics = config.metricsEnabled
+    ? new Metrics({ openRooms: () => rooms.size, openSocketsByRole: () => sockets.countByRole() })
+    : undefined
+  const events: SyncEvents = metrics ?? {}
+  const writer = new WriteQueue(store, logger, events)
   const rooms = new Rooms({
     store,
     writer,
     unloadGraceMs: config.unloadGraceMs,
     log: logger,
+    events,
     limits: {
       maxDocumentBytes: config.maxDocumentBytes,
       maxNestingDepth: config.maxNestingDepth,
@@ -105,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     formats: once(async () => new (await import('./export/formats.js')).DocumentFormats()),
     rooms,
     sockets,
+    metrics,
+    events,
     get ready() {
       return !draining && store.healthy
     },
@@ -147,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(security)
   await app.register(openapi)
   await app.register(healthRoutes)
+  if (metrics && config.metricsPort === undefined) metricsRoute(app, metrics.registry)
   await app.register(docsRoutes)
   await app.register(collabRoute)
   await app.register(clientRoutes, { root: deps.clientRoot ?? CLIENT_DIST })

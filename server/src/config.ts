@@ -8,20 +8,21 @@ function env<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema)
 }
 
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { message: `expected a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `expected at least ${min}` })
+        .max(max, { message: `expected at most ${max}` }),
+    )
+}
+
 function integer(min: number, max: number, fallback: number) {
-  return env(
-    z
-      .string()
-      .regex(/^\d+$/, { message: `expected a whole number between ${min} and ${max}` })
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, { message: `expected at least ${min}` })
-          .max(max, { message: `expected at most ${max}` }),
-      )
-      .default(fallback),
-  )
+  return env(wholeNumber(min, max).default(fallback))
 }
 
 function boolean(fallback: boolean) {
@@ -87,6 +88,8 @@ const schema = z.object({
   HEADERS_TIMEOUT_MS: integer(1_000, 600_000, 10_000),
   REQUEST_TIMEOUT_MS: integer(1_000, 3600_000, 30_000),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
+  METRICS_ENABLED: boolean(true),
+  METRICS_PORT: env(wholeNumber(1, 65535).optional()),
 })
 
 type Vars = z.output<typeof schema>

@@ -4,8 +4,10 @@
  */
 import { join } from 'node:path'
 import { loadLinkSecret } from './access/secret.js'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { metricsRoute } from './http/metrics-route.js'
 import { createLogger } from './logger.js'
 import { LevelStore } from './storage/level-store.js'
 
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   await store.open()
   const app = await buildApp({ config, store, linkSecret, logger })
   await app.listen({ port: config.port, host: config.host })
+  const metricsApp = await listenForMetrics(app, config)
 
   let stopping = false
   const stop = async (signal: NodeJS.Signals) => {
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
       process.exit(1)
     }, config.shutdownTimeoutMs)
     try {
+      await metricsApp?.close()
       await app.close()
       await store.close()
       clearTimeout(deadline)
@@ -48,6 +52,16 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', (signal) => void stop(signal))
   process.on('SIGINT', (signal) => void stop(signal))
+}
+
+/** Metrics on a port of their own, when METRICS_PORT asks for one. */
+async function listenForMetrics(app: FastifyInstance, config: Config): Promise<FastifyInstance | undefined> {
+  const { metrics } = app.quire
+  if (!metrics || config.metricsPort === undefined) return undefined
+  const metricsApp = Fastify({ loggerInstance: app.log })
+  metricsRoute(metricsApp, metrics.registry)
+  await metricsApp.listen({ port: config.metricsPort, host: config.host })
+  return metricsApp
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,7 @@ export function isAllowedOrigin(request: FastifyRequest, allowed: readonly strin
 
 /** The y-websocket endpoint: `/collab/:id?key=<key>`. */
 export async function collabRoute(app: FastifyInstance): Promise<void> {
-  const { authorizer, rooms, sockets, config } = app.quire
+  const { authorizer, rooms, sockets, config, events } = app.quire
   const limits = {
     maxBufferedBytes: config.maxBufferedBytes,
     maxPendingFrames: config.maxPendingFrames,
@@ -44,6 +44,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       const connection = new Connection(socket, role, limits, log)
       let room: Room | undefined
       socket.on('close', () => {
+        events.socketClosed?.(connection.closeCode)
         sockets.remove(connection)
         if (room) {
           room.leave(connection)

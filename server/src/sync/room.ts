@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
 import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
 import { readTitle } from './doc-fields.js'
+import type { RefusalReason, SyncEvents } from './events.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -54,7 +55,7 @@ export interface RoomDeps {
   writer: UpdateWriter
   limits: RoomLimits
   log: Log
-  onCompacted?: () => void
+  events: SyncEvents
 }
 
 interface Incoming {
@@ -202,10 +203,10 @@ export class Room {
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
    */
   #receiveUpdate(peer: Peer, message: UpdateMessage): void {
-    // A viewer's writes are dropped: never applied, stored or relayed.
-    if (!peer.canWrite) return
     let { update, decoded } = message
     if (isEmptyUpdate(update)) return
+    // A viewer's writes are dropped: never applied, stored or relayed.
+    if (!peer.canWrite) return this.#refused('read_only')
     const clients = structClients(decoded)
     const foreign = clients.filter((client) => {
       const owner = this.#ownerOf(client)
@@ -215,34 +216,40 @@ export class Room {
       // The owner may be a dead socket of this very client, reconnected.
       for (const client of foreign) this.#ownerOf(client)?.probe()
       if (message.type === 'update') {
-        peer.close(CloseCode.badFrame, "The update writes under another connection's client id.")
-        return
+        return this.#refuse(peer, 'foreign_client', "The update writes under another connection's client id.")
       }
       update = withoutClients(update, foreign)
       if (isEmptyUpdate(update)) return
       decoded = Y.decodeUpdate(update)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
-      peer.close(CloseCode.badFrame, 'The update depends on changes the server does not have.')
-      return
+      return this.#refuse(peer, 'missing_dependency', 'The update depends on changes the server does not have.')
     }
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
-      peer.close(CloseCode.badFrame, 'The update nests elements too deeply.')
-      return
+      return this.#refuse(peer, 'too_deep', 'The update nests elements too deeply.')
     }
     if (message.type === 'update' && !this.#bindAuthor(peer, clients)) {
-      peer.close(CloseCode.badFrame, 'The update writes under too many client ids.')
-      return
+      return this.#refuse(peer, 'too_many_clients', 'The update writes under too many client ids.')
     }
     if (!this.#fits(update)) {
       peer.close(CloseCode.documentTooLarge)
-      return
+      return this.#refused('too_large')
     }
     const ends = structEnds(decoded)
     for (const [client, end] of ends) this.#queuedEnds.set(client, Math.max(end, this.#queuedEnds.get(client) ?? 0))
     this.#queued.push({ peer, update, seq: -1, ends })
     this.#queuedBytes += update.length
+    this.#deps.events.updateReceived?.(update.length)
     this.#deps.writer.schedule(this)
+  }
+
+  #refuse(peer: Peer, reason: RefusalReason, detail: string): void {
+    peer.close(CloseCode.badFrame, detail)
+    this.#refused(reason)
+  }
+
+  #refused(reason: RefusalReason): void {
+    this.#deps.events.updateRefused?.(reason)
   }
 
   /** The live peer a client id belongs to: who announced it, else who first wrote under it. */
@@ -315,7 +322,7 @@ export class Room {
     const change = this.#lastChange
     if (change) {
       const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
-      this.#broadcast(encodeUpdate(change), sender)
+      this.#broadcast('update', encodeUpdate(change), sender)
     }
     for (const peer of refused) peer.close(CloseCode.badFrame, 'The update could not be applied.')
     this.#recountQueuedEnds()
@@ -386,7 +393,7 @@ export class Room {
     this.#compaction = this.#deps.store
       .compact(this.id, state, this.#committedSeq, readTitle(this.doc))
       .then(
-        () => this.#deps.onCompacted?.(),
+        () => this.#deps.events.compacted?.(),
         (error: unknown) => {
           this.#deps.log.error({ err: error, docId: this.id }, 'compaction failed; the log is kept')
           this.#baseBytes = covered.base
@@ -431,12 +438,18 @@ export class Room {
       this.#presenceFlush = undefined
       const message = encodeAwareness(this.#presenceOut.values())
       this.#presenceOut.clear()
-      this.#broadcast(message)
+      this.#broadcast('awareness', message)
     })
   }
 
-  #broadcast(message: Uint8Array, except?: Peer): void {
-    for (const peer of this.peers) if (peer !== except) peer.send(message)
+  #broadcast(kind: 'update' | 'awareness', message: Uint8Array, except?: Peer): void {
+    let sent = 0
+    for (const peer of this.peers) {
+      if (peer === except) continue
+      peer.send(message)
+      sent++
+    }
+    this.#deps.events.relayed?.(kind, sent, message.length)
   }
 
   destroy(): void {

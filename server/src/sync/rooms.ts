@@ -1,6 +1,7 @@
 import type { Log } from '../logger.js'
 import { CloseCode } from '@quire/shared'
 import type { DocStore } from '../storage/doc-store.js'
+import type { SyncEvents } from './events.js'
 import { Room, type RoomLimits, type UpdateWriter } from './room.js'
 
 export interface RoomsOptions {
@@ -9,8 +10,7 @@ export interface RoomsOptions {
   limits: RoomLimits
   unloadGraceMs: number
   log: Log
-  onLoaded?: (seconds: number) => void
-  onCompacted?: () => void
+  events: SyncEvents
 }
 
 /** The document has no metadata (it never existed, or it was deleted). */
@@ -90,14 +90,14 @@ export class Rooms {
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
     try {
-      const { store, writer, limits, log, onCompacted } = this.#options
+      const { store, writer, limits, log, events } = this.#options
       const meta = await store.getMeta(id)
       if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, log, onCompacted })
+      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, log, events })
       room.epoch = meta.epoch
       slot.room = room
       this.stats.loads++
-      this.#options.onLoaded?.((performance.now() - started) / 1000)
+      this.#options.events.roomLoaded?.((performance.now() - started) / 1000)
       // Everyone who waited may have left while it loaded.
       if (slot.holders === 0) this.#scheduleUnload(id, slot)
       return room
@@ -124,6 +124,7 @@ export class Rooms {
     this.#slots.delete(id)
     room.destroy()
     this.stats.unloads++
+    this.#options.events.roomUnloaded?.()
   }
 
   /** Writes what the room has queued and compacts its log. */

@@ -1,12 +1,7 @@
 import type { Log } from '../logger.js'
 import type { DocStore } from '../storage/doc-store.js'
+import type { SyncEvents } from './events.js'
 import type { Room, UpdateWriter } from './room.js'
-
-export interface WriteQueueEvents {
-  /** One batch written: how many updates, and how long the store took. */
-  onBatch?: (updates: number, seconds: number) => void
-  onFailure?: (error: unknown) => void
-}
 
 /**
  * Group commit: the updates that arrive in one turn of the event loop, across every room,
@@ -16,12 +11,12 @@ export interface WriteQueueEvents {
 export class WriteQueue implements UpdateWriter {
   readonly #store: DocStore
   readonly #log: Log
-  readonly #events: WriteQueueEvents
+  readonly #events: SyncEvents
   readonly #waiting = new Set<Room>()
   #scheduled = false
   #writing = false
 
-  constructor(store: DocStore, log: Log, events: WriteQueueEvents = {}) {
+  constructor(store: DocStore, log: Log, events: SyncEvents) {
     this.#store = store
     this.#log = log
     this.#events = events
@@ -42,17 +37,18 @@ export class WriteQueue implements UpdateWriter {
     this.#waiting.clear()
     const entries = rooms.flatMap((room) => room.takeQueued())
     const started = performance.now()
-    let failure: { error: unknown } | undefined
+    // The store logs what went wrong; here it only matters that nothing of the batch landed.
+    let failed = false
     try {
       await this.#store.appendUpdates(entries)
-      this.#events.onBatch?.(entries.length, (performance.now() - started) / 1000)
-    } catch (error) {
-      failure = { error }
-      this.#events.onFailure?.(error)
+      this.#events.batchWritten?.(entries.length, (performance.now() - started) / 1000)
+    } catch {
+      failed = true
+      this.#events.writeFailed?.()
     }
     for (const room of rooms) {
       try {
-        if (failure) room.failed()
+        if (failed) room.failed()
         else room.committed()
       } catch (error) {
         this.#log.error({ err: error, docId: room.id }, 'a room failed to take its written updates')

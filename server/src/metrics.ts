@@ -1,0 +1,133 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { SyncEvents } from './sync/events.js'
+
+/** What the gauges read when scraped. */
+export interface MetricSources {
+  openRooms(): number
+  openSocketsByRole(): Record<string, number>
+}
+
+/**
+ * What an operator watches, in Prometheus' text format: one registry per server instance.
+ * It listens to the collaboration core's events and reads open rooms and sockets when scraped.
+ */
+export class Metrics implements SyncEvents {
+  readonly registry = new Registry()
+  readonly #updatesReceived: Counter
+  readonly #updateBytesReceived: Counter
+  readonly #updatesRefused: Counter<'reason'>
+  readonly #messagesRelayed: Counter<'kind'>
+  readonly #bytesRelayed: Counter<'kind'>
+  readonly #writeSeconds: Histogram
+  readonly #batchUpdates: Histogram
+  readonly #writeFailures: Counter
+  readonly #loadSeconds: Histogram
+  readonly #unloads: Counter
+  readonly #compactions: Counter
+  readonly #socketsClosed: Counter<'code'>
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry]
+    collectDefaultMetrics({ register: this.registry })
+    new Gauge({
+      name: 'quire_rooms_open',
+      help: 'Documents loaded in memory',
+      registers,
+      collect() {
+        this.set(sources.openRooms())
+      },
+    })
+    new Gauge({
+      name: 'quire_sockets_open',
+      help: 'Open collaboration sockets, by the role of their key',
+      labelNames: ['role'],
+      registers,
+      collect() {
+        this.reset()
+        for (const [role, count] of Object.entries(sources.openSocketsByRole())) this.set({ role }, count)
+      },
+    })
+    this.#updatesReceived = new Counter({ name: 'quire_updates_received_total', help: 'Updates taken from sockets', registers })
+    this.#updateBytesReceived = new Counter({ name: 'quire_update_bytes_received_total', help: 'Bytes of the updates taken', registers })
+    this.#updatesRefused = new Counter({
+      name: 'quire_updates_refused_total',
+      help: 'Updates not taken, by reason',
+      labelNames: ['reason'],
+      registers,
+    })
+    this.#messagesRelayed = new Counter({
+      name: 'quire_messages_relayed_total',
+      help: 'Messages sent to sockets by relays (one per socket), by kind',
+      labelNames: ['kind'],
+      registers,
+    })
+    this.#bytesRelayed = new Counter({ name: 'quire_bytes_relayed_total', help: 'Bytes sent by relays, by kind', labelNames: ['kind'], registers })
+    this.#writeSeconds = new Histogram({
+      name: 'quire_store_write_seconds',
+      help: 'Time to write one batch of updates to the store',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    })
+    this.#batchUpdates = new Histogram({
+      name: 'quire_store_batch_updates',
+      help: 'Updates in one write batch',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024],
+      registers,
+    })
+    this.#writeFailures = new Counter({ name: 'quire_store_write_failures_total', help: 'Write batches that failed', registers })
+    this.#loadSeconds = new Histogram({
+      name: 'quire_room_load_seconds',
+      help: 'Time to load a document from the store',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    })
+    this.#unloads = new Counter({ name: 'quire_room_unloads_total', help: 'Documents unloaded from memory', registers })
+    this.#compactions = new Counter({ name: 'quire_compactions_total', help: 'Logs folded into their base state', registers })
+    this.#socketsClosed = new Counter({
+      name: 'quire_sockets_closed_total',
+      help: 'Sockets closed, by close code (peer: the client closed or the connection dropped)',
+      labelNames: ['code'],
+      registers,
+    })
+  }
+
+  updateReceived(bytes: number): void {
+    this.#updatesReceived.inc()
+    this.#updateBytesReceived.inc(bytes)
+  }
+
+  updateRefused(reason: string): void {
+    this.#updatesRefused.inc({ reason })
+  }
+
+  relayed(kind: 'update' | 'awareness', sockets: number, bytes: number): void {
+    if (sockets === 0) return
+    this.#messagesRelayed.inc({ kind }, sockets)
+    this.#bytesRelayed.inc({ kind }, sockets * bytes)
+  }
+
+  roomLoaded(seconds: number): void {
+    this.#loadSeconds.observe(seconds)
+  }
+
+  roomUnloaded(): void {
+    this.#unloads.inc()
+  }
+
+  compacted(): void {
+    this.#compactions.inc()
+  }
+
+  batchWritten(updates: number, seconds: number): void {
+    this.#writeSeconds.observe(seconds)
+    this.#batchUpdates.observe(updates)
+  }
+
+  writeFailed(): void {
+    this.#writeFailures.inc()
+  }
+
+  socketClosed(code: number | undefined): void {
+    this.#socketsClosed.inc({ code: code === undefined ? 'peer' : String(code) })
+  }
+}

@@ -1,0 +1,20 @@
+/** Why an update from a peer was not taken. */
+export type RefusalReason = 'read_only' | 'foreign_client' | 'missing_dependency' | 'too_deep' | 'too_many_clients' | 'too_large'
+
+/**
+ * What the collaboration core reports as it works: metrics listen, the core does not know
+ * who does. Every callback is cheap and optional.
+ */
+export interface SyncEvents {
+  updateReceived?(bytes: number): void
+  updateRefused?(reason: RefusalReason): void
+  /** One message sent to `sockets` sockets. */
+  relayed?(kind: 'update' | 'awareness', sockets: number, bytes: number): void
+  roomLoaded?(seconds: number): void
+  roomUnloaded?(): void
+  compacted?(): void
+  batchWritten?(updates: number, seconds: number): void
+  writeFailed?(): void
+  /** A socket closed, with the code the server closed it with (undefined: the peer went). */
+  socketClosed?(code: number | undefined): void
+}
