@@ -8,6 +8,8 @@ import type { Config } from './config.js'
 import { Errors, QuireError } from './errors.js'
 import type { DocumentFormats } from './export/formats.js'
 import { Authorizer } from './http/access.js'
+import { generatedSecretHex } from './access/secret.js'
+import { adminRoutes } from './http/admin-routes.js'
 import { clientRoutes, CLIENT_DIST } from './http/client-routes.js'
 import { collabRoute } from './http/collab-route.js'
 import { docsRoutes } from './http/docs-routes.js'
@@ -164,6 +166,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (metrics && config.metricsPort === undefined) metricsRoute(app, metrics.registry)
   await app.register(docsRoutes)
   await app.register(collabRoute)
+  if (config.adminToken) {
+    const linkSecret = generatedSecretHex(deps.linkSecret, config.linkSecret)
+    await app.register(adminRoutes, { token: config.adminToken, linkSecret })
+  }
   await app.register(clientRoutes, { root: deps.clientRoot ?? CLIENT_DIST })
   return app
 }

@@ -55,6 +55,7 @@ const schema = z.object({
   DATA_DIR: env(z.string().min(1).default('./data')),
   PUBLIC_URL: env(origin.optional()),
   LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  ADMIN_TOKEN: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
   LINK_SECRET: env(
     z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional(),
   ),
@@ -107,7 +108,7 @@ function camelCase(name: string): string {
 }
 
 /** Variables whose values never appear in an error message. */
-const SECRET_VARS = new Set(['LINK_SECRET'])
+const SECRET_VARS = new Set(['LINK_SECRET', 'ADMIN_TOKEN'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

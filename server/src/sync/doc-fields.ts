@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { TITLE_FIELD } from '@quire/shared'
+import type { StoredDoc } from '../storage/doc-store.js'
 
 /** Longest title the server writes into a document. */
 export const MAX_TITLE_LENGTH = 200
@@ -20,4 +21,25 @@ export function initialState(title: string, fill?: (doc: Y.Doc) => void): Uint8A
   } finally {
     doc.destroy()
   }
+}
+
+/**
+ * Applies a stored document (base, then log) to `doc` in one transaction. A log entry that
+ * fails is applied as far as it goes, as it was when it was first received, and reported.
+ */
+export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: unknown, onEntryError: (seq: number, error: unknown) => void): void {
+  Y.transact(
+    doc,
+    () => {
+      if (base) Y.applyUpdate(doc, base)
+      for (const { seq, update } of log) {
+        try {
+          Y.applyUpdate(doc, update)
+        } catch (error) {
+          onEntryError(seq, error)
+        }
+      }
+    },
+    origin,
+  )
 }

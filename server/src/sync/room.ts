@@ -2,7 +2,7 @@ import type { Log } from '../logger.js'
 import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
 import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
-import { readTitle } from './doc-fields.js'
+import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
@@ -126,20 +126,10 @@ export class Room {
   }
 
   /** Applies the stored base and log; a log entry that fails is applied as far as it goes. */
-  #load({ base, log }: StoredDoc): void {
-    Y.transact(
-      this.doc,
-      () => {
-        if (base) Y.applyUpdate(this.doc, base)
-        for (const { seq, update } of log) {
-          try {
-            Y.applyUpdate(this.doc, update)
-          } catch (error) {
-            this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part')
-          }
-        }
-      },
-      Origin.load,
+  #load(stored: StoredDoc): void {
+    const { base, log } = stored
+    applyStored(this.doc, stored, Origin.load, (seq, error) =>
+      this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
     )
     this.#baseBytes = base?.length ?? 0
     this.#logCount = log.length

@@ -1,0 +1,31 @@
+import * as Y from 'yjs'
+import type { ExportFormat } from '@quire/shared'
+import type { DocumentFormats, Exported } from '../export/formats.js'
+import type { DocStore } from '../storage/doc-store.js'
+import { applyStored, readTitle } from '../sync/doc-fields.js'
+
+/** The tasks an operator runs on a store directly, while no server has it open. */
+
+/** Folds every document's log into its base; returns how many had a log to fold. */
+export async function compactStore(store: DocStore): Promise<number> {
+  let compacted = 0
+  for await (const { id } of store.listDocs()) {
+    const stored = await store.loadDoc(id)
+    if (stored.log.length === 0) continue
+    const doc = new Y.Doc()
+    applyStored(doc, stored, 'compact', () => {})
+    await store.compact(id, Y.encodeStateAsUpdate(doc), stored.log.at(-1)!.seq, readTitle(doc))
+    doc.destroy()
+    compacted++
+  }
+  return compacted
+}
+
+export async function exportFromStore(store: DocStore, formats: DocumentFormats, id: string, format: ExportFormat): Promise<Exported | undefined> {
+  if (!(await store.getMeta(id))) return undefined
+  const doc = new Y.Doc()
+  applyStored(doc, await store.loadDoc(id), 'export', () => {})
+  const exported = formats.export(doc, format, readTitle(doc))
+  doc.destroy()
+  return exported
+}

@@ -1,0 +1,78 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { EXPORT_FORMATS, type ExportFormat } from '@quire/shared'
+import { backupRecords } from '../admin/backup.js'
+import { Errors } from '../errors.js'
+import { readTitle } from '../sync/doc-fields.js'
+import { docIdParams } from './schemas.js'
+
+/** One line of a streamed backup. */
+export type BackupLine =
+  | { kind: 'secret'; linkSecret: string | null }
+  | { kind: 'doc'; meta: unknown; state: string }
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/**
+ * What the `quire` command asks of a running server, behind ADMIN_TOKEN: a backup read from
+ * one snapshot of the store, the list of documents, any document's export, compaction.
+ * Without ADMIN_TOKEN these routes do not exist.
+ */
+export async function adminRoutes(app: FastifyInstance, options: { token: string; linkSecret: string | null }): Promise<void> {
+  const { store, rooms, formats } = app.quire
+  const expected = digest(options.token)
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+    if (given === undefined) throw Errors.missingKey('This needs the admin token: "Authorization: Bearer <ADMIN_TOKEN>".')
+    if (!timingSafeEqual(digest(given), expected)) throw Errors.wrongKey('The admin token is wrong.')
+  })
+
+  app.get('/api/admin/backup', { schema: { hide: true } }, async (_request, reply) => {
+    async function* lines() {
+      yield JSON.stringify({ kind: 'secret', linkSecret: options.linkSecret } satisfies BackupLine) + '\n'
+      for await (const { meta, state } of backupRecords(store)) {
+        yield JSON.stringify({ kind: 'doc', meta, state: Buffer.from(state).toString('base64') } satisfies BackupLine) + '\n'
+      }
+    }
+    return reply.type('application/x-ndjson').send(Readable.from(lines()))
+  })
+
+  app.get('/api/admin/docs', { schema: { hide: true } }, async () => {
+    const docs = []
+    for await (const meta of store.listDocs()) {
+      const room = rooms.get(meta.id)
+      docs.push({ id: meta.id, title: room ? readTitle(room.doc) : meta.title, createdAt: meta.createdAt, updatedAt: meta.updatedAt })
+    }
+    return docs
+  })
+
+  app.get<{ Params: { id: string }; Querystring: { format: ExportFormat } }>(
+    '/api/admin/docs/:id/export',
+    {
+      schema: {
+        hide: true,
+        params: docIdParams,
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'markdown' } } },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store.getMeta(request.params.id))) throw Errors.docNotFound()
+      const exporter = await formats()
+      const exported = await rooms.with(request.params.id, (room) => exporter.export(room.doc, request.query.format, readTitle(room.doc)))
+      return reply.type(exported.contentType).send(exported.body)
+    },
+  )
+
+  app.post('/api/admin/compact', { schema: { hide: true } }, async () => {
+    let compacted = 0
+    for await (const { id } of store.listDocs()) {
+      await rooms.with(id, async (room) => {
+        if (room.logCount === 0) return
+        await room.compact()
+        compacted++
+      })
+    }
+    return { compacted }
+  })
+}

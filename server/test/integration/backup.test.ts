@@ -1,0 +1,157 @@
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { LevelStore } from '../../src/storage/level-store.js'
+import { runCli } from '../helpers/cli.js'
+import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
+import { createDoc, freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { waitFor } from '../helpers/wait.js'
+
+const ADMIN_TOKEN = 'an-admin-token-long-enough-for-the-rule'
+const servers: TestServer[] = []
+const clients: TestClient[] = []
+const dirs: string[] = []
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy()
+  for (const server of servers.splice(0)) await server.stop()
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
+})
+
+async function dir(): Promise<string> {
+  const made = await tempDataDir()
+  dirs.push(made)
+  return made
+}
+
+async function start(dataDir: string, port = 0): Promise<TestServer> {
+  const server = await startServer({ dataDir, config: { port, adminToken: ADMIN_TOKEN } })
+  servers.push(server)
+  return server
+}
+
+describe('backup and restore', () => {
+  it('backs up a running server during heavy editing; the restored server converges with the clients that come back', async () => {
+    const port = await freePort()
+    const dataDir = await dir()
+    const backupDir = join(await dir(), 'backup')
+    const server = await start(dataDir, port)
+    const docs = await Promise.all([createDoc(server.url, { title: 'First' }), createDoc(server.url, { title: 'Second', content: '# Two' })])
+    for (const doc of docs) {
+      const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+      clients.push(writer)
+    }
+    let typing = true
+    const typed = (async () => {
+      for (let i = 0; typing && i < 100_000; i++) {
+        for (const writer of clients) writer.doc.getText('t').insert(writer.doc.getText('t').length, String(i % 10))
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+    })()
+    await waitFor('some typing to land', async () => (await serverState(server.collabUrl, docs[0]!.id, docs[0]!.keys.view)).getText('t').length > 50)
+    const backup = await runCli(['backup', backupDir, '--server', server.url], { ADMIN_TOKEN })
+    expect(backup.stderr).toContain('backed up 2 documents')
+    expect(backup.code).toBe(0)
+    await waitFor('more typing after the backup', async () => (await serverState(server.collabUrl, docs[0]!.id, docs[0]!.keys.view)).getText('t').length > 200)
+    typing = false
+    await typed
+
+    // The server is lost; a new one comes back from the backup on the same address.
+    await server.stop()
+    const restoredDir = await dir()
+    const restore = await runCli(['restore', backupDir], { DATA_DIR: restoredDir })
+    expect(restore.stderr).toContain('restored 2 documents')
+    const restored = await start(restoredDir, port)
+    for (const [i, doc] of docs.entries()) {
+      const expected = clients[i]!.doc.getText('t').toString()
+      await waitFor('the clients to bring back what the backup missed', async () => (await serverState(restored.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === expected, 30_000)
+      const state = await serverState(restored.collabUrl, doc.id, doc.keys.view)
+      expect(Y.encodeStateVector(state)).toEqual(Y.encodeStateVector(clients[i]!.doc))
+      expect(state.getText('title').toString()).toBe(i === 0 ? 'First' : 'Second')
+    }
+    // Links made before the loss still open the documents: the secret came back too.
+    expect((await fetch(`${restored.url}/api/docs/${docs[1]!.id}?key=${docs[1]!.keys.owner}`)).status).toBe(200)
+  })
+
+  it('restores nothing from a damaged backup, and never over existing documents', async () => {
+    const dataDir = await dir()
+    const backupDir = join(await dir(), 'backup')
+    const server = await start(dataDir)
+    const doc = await createDoc(server.url, { title: 'Kept' })
+    await server.stop()
+    expect((await runCli(['backup', backupDir], { DATA_DIR: dataDir })).code).toBe(0)
+    expect((await runCli(['backup', backupDir], { DATA_DIR: dataDir })).stderr).toContain('already exists')
+
+    const intoUsed = await runCli(['restore', backupDir], { DATA_DIR: dataDir })
+    expect(intoUsed.code).toBe(1)
+    expect(intoUsed.stderr).toContain('already holds documents')
+
+    await writeFile(join(backupDir, 'docs', `${doc.id}.yjs`), 'not yjs')
+    const empty = await dir()
+    const damaged = await runCli(['restore', backupDir], { DATA_DIR: empty })
+    expect(damaged.code).toBe(1)
+    expect(damaged.stderr).toContain(`${doc.id}.yjs is not a Yjs document state`)
+    expect((await runCli(['list'], { DATA_DIR: empty })).stdout).toBe('')
+  })
+})
+
+describe('the quire command on a stopped server’s store', () => {
+  it('lists, exports and compacts', async () => {
+    const dataDir = await dir()
+    const server = await start(dataDir)
+    const doc = await createDoc(server.url, { title: 'Notes', content: '# Notes\n\n- one' })
+    await server.stop()
+    // A log left behind, as a killed server leaves it.
+    const store = new LevelStore(join(dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
+    await store.open()
+    const writer = new Y.Doc()
+    writer.getText('t').insert(0, 'logged')
+    await store.appendUpdates([{ docId: doc.id, seq: 0, update: Y.encodeStateAsUpdate(writer) }])
+    await store.close()
+
+    const env = { DATA_DIR: dataDir }
+    expect((await runCli(['list'], env)).stdout).toMatch(new RegExp(`^${doc.id}\\t\\S+\\tNotes\\n$`))
+    expect((await runCli(['export', doc.id], env)).stdout).toBe('# Notes\n\n- one\n')
+    expect((await runCli(['export', doc.id, '--format', 'text'], env)).stdout).toBe('Notes\n\none\n')
+    expect((await runCli(['compact'], env)).stderr).toContain('compacted 1 documents')
+    expect((await runCli(['compact'], env)).stderr).toContain('compacted 0 documents')
+    expect((await runCli(['export', doc.id], env)).stdout).toBe('# Notes\n\n- one\n')
+    const compacted = new LevelStore(join(dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
+    await compacted.open()
+    const stored = await compacted.loadDoc(doc.id)
+    await compacted.close()
+    expect(stored.log).toEqual([])
+    const state = new Y.Doc()
+    Y.applyUpdate(state, stored.base!)
+    expect(state.getText('t').toString()).toBe('logged')
+  })
+
+  it.each([
+    [['frobnicate'], 2, 'unknown command frobnicate'],
+    [['export'], 2, 'export needs a document id'],
+    [['export', 'bad id!'], 2, 'bad id! is not a document id'],
+    [['export', 'nope', '--format', 'pdf'], 2, '--format must be one of'],
+    [['backup'], 2, 'backup needs a directory'],
+    [['list', 'extra'], 2, 'list takes no argument'],
+    [['list', '--colour'], 2, "Unknown option '--colour'"],
+    [['list', '--server', 'http://127.0.0.1:1'], 2, '--server needs ADMIN_TOKEN'],
+    [['restore', 'x', '--server', 'http://127.0.0.1:1'], 2, 'restore works on a stopped server'],
+    [['export', 'missing-doc'], 2, 'there is no document missing-doc'],
+    [['restore', 'no-such-dir'], 1, 'manifest.json is missing'],
+  ])('refuses %j with a clear message', async (args, code, message) => {
+    const env = { DATA_DIR: await dir(), ADMIN_TOKEN: '' }
+    const result = await runCli(args, env)
+    expect(result.code).toBe(code)
+    expect(result.stderr).toContain(message)
+  })
+
+  it('says how to reach a running server when the store is locked to it', async () => {
+    const dataDir = await dir()
+    await start(dataDir)
+    const result = await runCli(['list'], { DATA_DIR: dataDir })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('pass --server <url> with ADMIN_TOKEN')
+  })
+})
