@@ -67,6 +67,8 @@ async function roomLoadMs(dataDir: string): Promise<number> {
     store,
     writer: { schedule() {} },
     log,
+    events: {},
+    versions: { afterIdleMs: NEVER, everyMs: NEVER, retention: { keepAllForMs: NEVER, keepHourlyForMs: NEVER, keepDailyForMs: NEVER } },
     limits: {
       maxDocumentBytes: NEVER,
       maxNestingDepth: NEVER,

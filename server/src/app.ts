@@ -17,6 +17,7 @@ import { healthRoutes } from './http/health-routes.js'
 import { metricsRoute } from './http/metrics-route.js'
 import { openapi } from './http/openapi.js'
 import { security } from './http/security.js'
+import { versionsRoutes } from './http/versions-routes.js'
 import { Metrics } from './metrics.js'
 import type { DocStore } from './storage/doc-store.js'
 import type { SyncEvents } from './sync/events.js'
@@ -95,6 +96,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     unloadGraceMs: config.unloadGraceMs,
     log: logger,
     events,
+    versions: {
+      afterIdleMs: config.versionAfterIdleMs,
+      everyMs: config.versionEveryMs,
+      retention: {
+        keepAllForMs: config.versionsKeepAllHours * 3600_000,
+        keepHourlyForMs: config.versionsKeepHourlyDays * 24 * 3600_000,
+        // 0 days: a version a day is kept forever.
+        keepDailyForMs: config.versionsKeepDailyDays === 0 ? Infinity : config.versionsKeepDailyDays * 24 * 3600_000,
+      },
+    },
     limits: {
       maxDocumentBytes: config.maxDocumentBytes,
       maxNestingDepth: config.maxNestingDepth,
@@ -165,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   if (metrics && config.metricsPort === undefined) metricsRoute(app, metrics.registry)
   await app.register(docsRoutes)
+  await app.register(versionsRoutes)
   await app.register(collabRoute)
   if (config.adminToken) {
     const linkSecret = generatedSecretHex(deps.linkSecret, config.linkSecret)

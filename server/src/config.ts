@@ -89,6 +89,11 @@ const schema = z.object({
   HEADERS_TIMEOUT_MS: integer(1_000, 600_000, 10_000),
   REQUEST_TIMEOUT_MS: integer(1_000, 3600_000, 30_000),
   SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000),
+  VERSION_AFTER_IDLE_MS: integer(1_000, 24 * 3600_000, 60_000),
+  VERSION_EVERY_MS: integer(1_000, 24 * 3600_000, 600_000),
+  VERSIONS_KEEP_ALL_HOURS: integer(0, 100_000, 24),
+  VERSIONS_KEEP_HOURLY_DAYS: integer(0, 100_000, 30),
+  VERSIONS_KEEP_DAILY_DAYS: integer(0, 100_000, 0),
   METRICS_ENABLED: boolean(true),
   METRICS_PORT: env(wholeNumber(1, 65535).optional()),
 })

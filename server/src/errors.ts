@@ -38,6 +38,7 @@ export const Errors = {
   forbidden: define(403, 'forbidden', 'The role of this key does not allow that.'),
   originRefused: define(403, 'origin_refused', 'Connections from this origin are not allowed.'),
   docNotFound: define(404, 'not_found', 'There is no such document.'),
+  versionNotFound: define(404, 'no_version', 'The document has no such version.'),
   routeNotFound: define(404, 'no_route', 'There is nothing at this address.'),
   tooLarge: define(413, 'too_large', 'The request body is too large.'),
   unsupportedMedia: define(415, 'unsupported_media_type', 'Send the body as application/json.'),

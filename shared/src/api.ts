@@ -42,3 +42,36 @@ export const LINK_KEY_PARAM = 'key'
 export function docLink(origin: string, id: string, key: string): string {
   return `${origin}/d/${encodeURIComponent(id)}#${LINK_KEY_PARAM}=${encodeURIComponent(key)}`
 }
+
+/** How a version came to be: taken after editing settled, saved by hand with a name, or made by a restore. */
+export type VersionKind = 'auto' | 'named' | 'restore'
+
+export interface VersionInfo {
+  /** The version's number, counting up from 1 for each document. */
+  v: number
+  createdAt: string
+  /** Who changed the document since the version before, by their display names. */
+  authors: string[]
+  name: string | null
+  kind: VersionKind
+  /** For a restore: the version whose content it brought back. */
+  restoredFrom: number | null
+  /** What the version takes on disk. */
+  bytes: number
+}
+
+export interface CreateVersionRequest {
+  name?: string
+  /** The version the client has just brought back itself (so the editor can undo it). */
+  restoredFrom?: number
+}
+
+export type DiffOp = 'same' | 'added' | 'removed'
+
+/** A block of text (a paragraph, a heading, a list item…) compared between two versions. */
+export type DiffBlock = { op: DiffOp; text: string } | { op: 'changed'; words: { op: DiffOp; text: string }[] }
+
+/** What changed from a version to the current document. */
+export interface VersionDiff {
+  blocks: DiffBlock[]
+}

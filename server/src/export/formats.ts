@@ -59,21 +59,32 @@ export class DocumentFormats {
     }
   }
 
+  /** The text of every block (paragraph, heading, list item…), in order: what a diff compares. */
+  textBlocks(doc: Y.Doc): string[] {
+    return this.#blocks(Node.fromJSON(this.#schema, this.toJSON(doc))).flat()
+  }
+
   /**
    * Plain text: top-level blocks apart by a blank line, the lines inside one (list items,
    * quoted paragraphs) by a newline, hard breaks as newlines.
    */
   #plainText(doc: Node): string {
-    const leafText = (leaf: Node) => this.#textSerializers[leaf.type.name]?.({ node: leaf, pos: 0, parent: leaf, index: 0, range: { from: 0, to: 0 } }) ?? ''
-    const blocks: string[] = []
+    return this.#blocks(doc).map((lines) => lines.join('\n')).join('\n\n') + '\n'
+  }
+
+  /** For each top-level block, the text of the textblocks in it. */
+  #blocks(doc: Node): string[][] {
+    const leafText = (leaf: Node) =>
+      this.#textSerializers[leaf.type.name]?.({ node: leaf, pos: 0, parent: leaf, index: 0, range: { from: 0, to: 0 } }) ?? ''
+    const blocks: string[][] = []
     doc.forEach((top) => {
       const lines: string[] = []
       const add = (node: Node) => lines.push(node.textBetween(0, node.content.size, '', leafText))
       if (top.isTextblock) add(top)
       else top.descendants((node) => (node.isTextblock ? (add(node), false) : true))
-      if (lines.length > 0) blocks.push(lines.join('\n'))
+      if (lines.length > 0) blocks.push(lines)
     })
-    return blocks.join('\n\n') + '\n'
+    return blocks
   }
 
   /**

@@ -14,6 +14,7 @@ import type { LinkKeys } from '../access/link-keys.js'
 import { Errors } from '../errors.js'
 import { ImportError } from '../export/import-error.js'
 import { initialState, MAX_TITLE_LENGTH, readTitle } from '../sync/doc-fields.js'
+import { sendExport } from './export-reply.js'
 import { apiError, docIdParams, docInfo, links } from './schemas.js'
 
 /** A new document id: 16 URL-safe characters, 96 random bits. */
@@ -145,15 +146,11 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { meta } = request.access!
       const exporter = await formats()
-      const exported = await rooms.with(meta.id, (room) => {
+      const { title, exported } = await rooms.with(meta.id, (room) => {
         const title = readTitle(room.doc)
-        return { title, ...exporter.export(room.doc, request.query.format, title) }
+        return { title, exported: exporter.export(room.doc, request.query.format, title) }
       })
-      const filename = `${exported.title.replace(/[^\p{L}\p{N} ._-]+/gu, '').replace(/\s+/g, ' ').trim() || 'document'}.${exported.extension}`
-      return reply
-        .type(exported.contentType)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`)
-        .send(exported.body)
+      return sendExport(reply, exported, title)
     },
   )
 

@@ -1,3 +1,5 @@
+import type { VersionInfo } from '@quire/shared'
+
 /**
  * The only door to disk. Everything the server keeps about a document goes through this
  * interface; a backend is one file that passes the contract suite in `test/contract/`.
@@ -25,6 +27,12 @@ export interface LogEntry {
 export interface StoredDoc {
   base: Uint8Array | undefined
   log: LogEntry[]
+}
+
+/** A saved version of a document: its metadata, and its whole state. */
+export interface StoredVersion {
+  info: VersionInfo
+  state: Uint8Array
 }
 
 /** A document as a backup reads it. */
@@ -57,6 +65,11 @@ export interface DocStore {
   listDocs(): AsyncIterable<DocMeta>
   /** Every document with its content, all read at one point in time. */
   snapshotDocs(): AsyncIterable<SnapshotDoc>
+  putVersion(id: string, version: StoredVersion): Promise<void>
+  /** The versions' metadata, oldest first. */
+  listVersions(id: string): Promise<VersionInfo[]>
+  getVersion(id: string, v: number): Promise<StoredVersion | undefined>
+  deleteVersions(id: string, vs: readonly number[]): Promise<void>
 }
 
 /** A write was refused because the store is recovering from an earlier failure. */

@@ -1,4 +1,5 @@
 import { Level } from 'level'
+import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
   StoreUnavailableError,
@@ -8,6 +9,7 @@ import {
   type LogEntry,
   type SnapshotDoc,
   type StoredDoc,
+  type StoredVersion,
 } from './doc-store.js'
 
 /**
@@ -18,6 +20,8 @@ import {
  *   d!<id>!touched       ISO time of the last content write
  *   d!<id>!base          compacted Yjs state
  *   d!<id>!log!<seq>     one update; seq as 12 hex digits so keys sort in write order
+ *   d!<id>!vi!<v>        a version's metadata (JSON); v as 8 hex digits
+ *   d!<id>!vs!<v>        a version's state
  */
 const docPrefix = (id: string) => `d!${id}!`
 const docEnd = (id: string) => `d!${id}"`
@@ -28,6 +32,9 @@ const baseKey = (id: string) => `d!${id}!base`
 const logPrefix = (id: string) => `d!${id}!log!`
 const logEnd = (id: string) => `d!${id}!log"`
 const logKey = (id: string, seq: number) => logPrefix(id) + seq.toString(16).padStart(12, '0')
+const versionInfoPrefix = (id: string) => `d!${id}!vi!`
+const versionInfoKey = (id: string, v: number) => versionInfoPrefix(id) + v.toString(16).padStart(8, '0')
+const versionStateKey = (id: string, v: number) => `d!${id}!vs!` + v.toString(16).padStart(8, '0')
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -171,6 +178,32 @@ export class LevelStore implements DocStore {
     } finally {
       await snapshot.close()
     }
+  }
+
+  async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {
+    await this.#write([
+      { type: 'put', key: versionInfoKey(id, info.v), value: encoder.encode(JSON.stringify(info)) },
+      { type: 'put', key: versionStateKey(id, info.v), value: state },
+    ])
+  }
+
+  async listVersions(id: string): Promise<VersionInfo[]> {
+    const prefix = versionInfoPrefix(id)
+    const values = await this.#db.values({ gt: prefix, lt: prefix.slice(0, -1) + '"' }).all()
+    return values.map((value) => JSON.parse(decoder.decode(value)) as VersionInfo)
+  }
+
+  async getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
+    const [info, state] = await this.#db.getMany([versionInfoKey(id, v), versionStateKey(id, v)])
+    if (info === undefined || state === undefined) return undefined
+    return { info: JSON.parse(decoder.decode(info)) as VersionInfo, state }
+  }
+
+  async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
+    await this.#write(vs.flatMap((v) => [
+      { type: 'del' as const, key: versionInfoKey(id, v) },
+      { type: 'del' as const, key: versionStateKey(id, v) },
+    ]))
   }
 
   async #write(ops: BatchOp[]): Promise<void> {

@@ -1,9 +1,11 @@
-import type { DocMeta, DocStore, LogAppend, SnapshotDoc, StoredDoc } from './doc-store.js'
+import type { VersionInfo } from '@quire/shared'
+import type { DocMeta, DocStore, LogAppend, SnapshotDoc, StoredDoc, StoredVersion } from './doc-store.js'
 
 interface MemoryDoc {
   meta: DocMeta
   base: Uint8Array
   log: Map<number, Uint8Array>
+  versions: Map<number, StoredVersion>
 }
 
 /** A store that keeps everything in memory: for unit tests and tools, never for serving. */
@@ -15,7 +17,7 @@ export class MemoryStore implements DocStore {
   async close(): Promise<void> {}
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
-    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map() })
+    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map() })
   }
 
   async getMeta(id: string): Promise<DocMeta | undefined> {
@@ -59,6 +61,23 @@ export class MemoryStore implements DocStore {
 
   async *listDocs(): AsyncIterable<DocMeta> {
     for (const doc of this.#docs.values()) yield { ...doc.meta }
+  }
+
+  async putVersion(id: string, version: StoredVersion): Promise<void> {
+    this.#docs.get(id)?.versions.set(version.info.v, { info: structuredClone(version.info), state: version.state.slice() })
+  }
+
+  async listVersions(id: string): Promise<VersionInfo[]> {
+    const versions = [...(this.#docs.get(id)?.versions.values() ?? [])]
+    return versions.sort((a, b) => a.info.v - b.info.v).map(({ info }) => structuredClone(info))
+  }
+
+  async getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
+    return this.#docs.get(id)?.versions.get(v)
+  }
+
+  async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
+    for (const v of vs) this.#docs.get(id)?.versions.delete(v)
   }
 
   async *snapshotDocs(): AsyncIterable<SnapshotDoc> {

@@ -64,6 +64,11 @@ export class PresenceStates<P> {
     return entries
   }
 
+  /** The states `peer` announced, as JSON text. */
+  statesOf(peer: P): string[] {
+    return [...(this.#owned.get(peer) ?? [])].map((clientId) => this.#states.get(clientId)?.state ?? NULL_STATE)
+  }
+
   /** The peer that announced `clientId`, if one did. */
   ownerOf(clientId: number): P | undefined {
     return this.#states.get(clientId)?.owner

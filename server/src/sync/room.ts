@@ -4,6 +4,7 @@ import { CloseCode, type Role } from '@quire/shared'
 import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
 import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
+import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -54,6 +55,7 @@ export interface RoomDeps {
   store: DocStore
   writer: UpdateWriter
   limits: RoomLimits
+  versions: VersionPolicy
   log: Log
   events: SyncEvents
 }
@@ -64,6 +66,8 @@ interface Incoming {
   seq: number
   /** The end clock of each client's structs: what the document will know once it is written. */
   ends: Map<number, number>
+  /** Who wrote it, by display name, for the next version's authors. */
+  author: string
 }
 
 /** State vectors up to this size key the cache of sync replies (a few dozen writers). */
@@ -84,6 +88,7 @@ export class Room {
   readonly peers = new Set<Peer>()
   /** The link epoch: edit and view keys of an older one no longer open the document. */
   epoch = 0
+  readonly versions: VersionKeeper
   readonly #deps: RoomDeps
   readonly #presence: PresenceStates<Peer>
 
@@ -109,6 +114,8 @@ export class Room {
   readonly #replies = new Map<string, Uint8Array>()
   #lastChange: Uint8Array | undefined
 
+  /** Display names of the peers, read from their presence when they write. */
+  readonly #names = new Map<Peer, string>()
   #presenceOut = new Map<number, AwarenessEntry>()
   #presenceFlush: NodeJS.Immediate | undefined
   #presenceMessage: Uint8Array | undefined
@@ -117,6 +124,7 @@ export class Room {
     this.id = id
     this.#deps = deps
     this.#presence = new PresenceStates(deps.limits.presence)
+    this.versions = new VersionKeeper(id, this.doc, deps.store, deps.versions, deps.log)
     this.#load(stored)
     this.doc.on('update', (update: Uint8Array) => {
       this.#lastChange = update
@@ -150,6 +158,7 @@ export class Room {
   /** Removes a peer; the presence states it announced go for everyone. */
   leave(peer: Peer): void {
     if (!this.peers.delete(peer)) return
+    this.#names.delete(peer)
     this.#relayPresence(this.#presence.removePeer(peer))
     for (const [client, author] of this.#authors) if (author === peer) this.#authors.delete(client)
   }
@@ -166,6 +175,7 @@ export class Room {
         return
       case 'awareness':
         this.#relayPresence(this.#presence.apply(peer, decodeAwarenessUpdate(message.update)))
+        this.#names.delete(peer)
         return
       case 'query-awareness':
         peer.send(this.#presenceSnapshot())
@@ -227,7 +237,7 @@ export class Room {
     }
     const ends = structEnds(decoded)
     for (const [client, end] of ends) this.#queuedEnds.set(client, Math.max(end, this.#queuedEnds.get(client) ?? 0))
-    this.#queued.push({ peer, update, seq: -1, ends })
+    this.#queued.push({ peer, update, seq: -1, ends, author: this.#nameOf(peer) })
     this.#queuedBytes += update.length
     this.#deps.events.updateReceived?.(update.length)
     this.#deps.writer.schedule(this)
@@ -240,6 +250,28 @@ export class Room {
 
   #refused(reason: RefusalReason): void {
     this.#deps.events.updateRefused?.(reason)
+  }
+
+  /**
+   * Applies a change the server itself made (a restore), through the same path as any
+   * update: written first, then applied and relayed to everyone.
+   */
+  async applyFromServer(update: Uint8Array, author: string): Promise<void> {
+    const peer: Peer = { role: 'owner', canWrite: true, send() {}, close() {}, probe() {} }
+    this.#queued.push({ peer, update, seq: -1, ends: structEnds(Y.decodeUpdate(update)), author })
+    this.#queuedBytes += update.length
+    this.#deps.writer.schedule(this)
+    await this.flushed()
+  }
+
+  /** The display name a peer announced in its presence. */
+  #nameOf(peer: Peer): string {
+    let name = this.#names.get(peer)
+    if (name === undefined) {
+      name = this.#presence.statesOf(peer).map(displayName).find((found) => found !== undefined) ?? 'Anonymous'
+      this.#names.set(peer, name)
+    }
+    return name
   }
 
   /** The live peer a client id belongs to: who announced it, else who first wrote under it. */
@@ -311,6 +343,7 @@ export class Room {
     )
     const change = this.#lastChange
     if (change) {
+      this.versions.changed(new Set(entries.map(({ author }) => author)))
       const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
       this.#broadcast('update', encodeUpdate(change), sender)
     }
@@ -443,9 +476,20 @@ export class Room {
   }
 
   destroy(): void {
+    this.versions.destroy()
     if (this.#presenceFlush) clearImmediate(this.#presenceFlush)
     this.#presenceFlush = undefined
     this.doc.destroy()
+  }
+}
+
+/** `user.name` of a presence state (JSON text), as stock editors set it. */
+function displayName(state: string): string | undefined {
+  try {
+    const name = (JSON.parse(state) as { user?: { name?: unknown } } | null)?.user?.name
+    return typeof name === 'string' && name.trim() !== '' ? name.trim().slice(0, 64) : undefined
+  } catch {
+    return undefined
   }
 }
 

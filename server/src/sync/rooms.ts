@@ -2,12 +2,14 @@ import type { Log } from '../logger.js'
 import { CloseCode } from '@quire/shared'
 import type { DocStore } from '../storage/doc-store.js'
 import type { SyncEvents } from './events.js'
+import type { VersionPolicy } from '../versions/version-keeper.js'
 import { Room, type RoomLimits, type UpdateWriter } from './room.js'
 
 export interface RoomsOptions {
   store: DocStore
   writer: UpdateWriter
   limits: RoomLimits
+  versions: VersionPolicy
   unloadGraceMs: number
   log: Log
   events: SyncEvents
@@ -90,10 +92,10 @@ export class Rooms {
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
     try {
-      const { store, writer, limits, log, events } = this.#options
+      const { store, writer, limits, versions, log, events } = this.#options
       const meta = await store.getMeta(id)
       if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, log, events })
+      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, versions, log, events })
       room.epoch = meta.epoch
       slot.room = room
       this.stats.loads++
@@ -131,6 +133,7 @@ export class Rooms {
   async #settle(room: Room): Promise<void> {
     try {
       await room.flushed()
+      await room.versions.flush()
       await room.compact()
     } catch (error) {
       this.#options.log.error({ err: error, docId: room.id }, 'could not settle the room')

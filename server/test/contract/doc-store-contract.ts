@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { VersionInfo } from '@quire/shared'
 import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js'
 
 export interface StoreHarness {
@@ -118,6 +119,30 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
         expect(value!.meta.title).toBe(`Title of ${value!.meta.id}`)
         expect(plain(value!.stored)).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }] })
       }
+    })
+
+    it('keeps versions apart from the content: listed in order, read whole, deleted one by one, gone with the document', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      const info = (v: number, name: string | null = null): VersionInfo => ({
+        v,
+        createdAt: `2026-01-0${v}T00:00:00.000Z`,
+        authors: ['Ada'],
+        name,
+        kind: name ? 'named' : 'auto',
+        restoredFrom: null,
+        bytes: 1,
+      })
+      for (const v of [2, 1, 17]) await store.putVersion('a', { info: info(v, v === 17 ? 'Final' : null), state: bytes(v) })
+      expect((await store.listVersions('a')).map((version) => version.v)).toEqual([1, 2, 17])
+      const seventeen = await store.getVersion('a', 17)
+      expect(seventeen?.info).toEqual(info(17, 'Final'))
+      expect(Uint8Array.from(seventeen!.state)).toEqual(bytes(17))
+      expect(await store.getVersion('a', 3)).toBeUndefined()
+      await store.deleteVersions('a', [1, 17])
+      expect((await store.listVersions('a')).map((version) => version.v)).toEqual([2])
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [] })
+      await store.deleteDoc('a')
+      expect(await store.listVersions('a')).toEqual([])
     })
 
     if (harness.reopen) {

@@ -1,4 +1,4 @@
-import type { DocMeta, DocStore, LogAppend, StoredDoc } from '../../src/storage/doc-store.js'
+import type { DocMeta, DocStore, LogAppend, StoredDoc, StoredVersion } from '../../src/storage/doc-store.js'
 
 /**
  * A real store whose content writes can be made to fail, as a full disk would make them;
@@ -25,6 +25,10 @@ export class FlakyStore implements DocStore {
   deleteDoc = (id: string) => this.#inner.deleteDoc(id)
   listDocs = () => this.#inner.listDocs()
   snapshotDocs = () => this.#inner.snapshotDocs()
+  putVersion = (id: string, version: StoredVersion) => this.#inner.putVersion(id, version)
+  listVersions = (id: string) => this.#inner.listVersions(id)
+  getVersion = (id: string, v: number) => this.#inner.getVersion(id, v)
+  deleteVersions = (id: string, vs: readonly number[]) => this.#inner.deleteVersions(id, vs)
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
     if (this.failWrites) throw new Error('simulated I/O error: no space left on device')

@@ -311,7 +311,18 @@ describe('the OpenAPI description', () => {
     expect(response.status).toBe(200)
     const spec = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
     expect(spec.openapi).toMatch(/^3\./)
-    expect(Object.keys(spec.paths).sort()).toEqual(['/api/docs', '/api/docs/{id}', '/api/docs/{id}/export', '/api/docs/{id}/links/rotate', '/healthz', '/readyz'])
+    expect(Object.keys(spec.paths).sort()).toEqual([
+      '/api/docs',
+      '/api/docs/{id}',
+      '/api/docs/{id}/export',
+      '/api/docs/{id}/links/rotate',
+      '/api/docs/{id}/versions',
+      '/api/docs/{id}/versions/{v}',
+      '/api/docs/{id}/versions/{v}/diff',
+      '/api/docs/{id}/versions/{v}/restore',
+      '/healthz',
+      '/readyz',
+    ])
     expect(Object.keys(spec.paths['/api/docs/{id}']!).sort()).toEqual(['delete', 'get'])
     expect(JSON.stringify(spec.paths['/api/docs/{id}/export'])).toContain('markdown')
   })

@@ -1,0 +1,217 @@
+import type { FastifyInstance } from 'fastify'
+import * as Y from 'yjs'
+import { EXPORT_FORMATS, type CreateVersionRequest, type ExportFormat, type VersionDiff, type VersionInfo } from '@quire/shared'
+import { Errors } from '../errors.js'
+import type { StoredVersion } from '../storage/doc-store.js'
+import { readTitle } from '../sync/doc-fields.js'
+import { diffBlocks } from '../versions/diff.js'
+import { restoreUpdate } from '../versions/restore.js'
+import { sendExport } from './export-reply.js'
+import { apiError, docIdParams } from './schemas.js'
+
+const bearer = [{ key: [] }]
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError }
+
+const versionInfo = {
+  type: 'object',
+  required: ['v', 'createdAt', 'authors', 'name', 'kind', 'restoredFrom', 'bytes'],
+  properties: {
+    v: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    authors: { type: 'array', items: { type: 'string' } },
+    name: { type: ['string', 'null'] },
+    kind: { type: 'string', enum: ['auto', 'named', 'restore'] },
+    restoredFrom: { type: ['integer', 'null'] },
+    bytes: { type: 'integer' },
+  },
+} as const
+
+const versionParams = {
+  type: 'object',
+  required: ['id', 'v'],
+  properties: { ...docIdParams.properties, v: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
+} as const
+
+type VersionParams = { id: string; v: string }
+
+/** Version history: list, read, export, compare, name one now, bring one back. */
+export async function versionsRoutes(app: FastifyInstance): Promise<void> {
+  const { store, rooms, authorizer, formats } = app.quire
+
+  const versionOf = async (id: string, v: string): Promise<StoredVersion> => {
+    const version = await store.getVersion(id, Number(v))
+    if (!version) throw Errors.versionNotFound()
+    return version
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/api/docs/:id/versions',
+    {
+      preHandler: authorizer.require(),
+      schema: {
+        summary: 'List the versions, newest first',
+        description: 'Any valid key.',
+        tags: ['versions'],
+        security: bearer,
+        params: docIdParams,
+        response: { 200: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: versionInfo } } }, ...errors },
+      },
+    },
+    async (request): Promise<{ versions: VersionInfo[] }> => {
+      const versions = await store.listVersions(request.access!.meta.id)
+      return { versions: versions.reverse() }
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: CreateVersionRequest | null }>(
+    '/api/docs/:id/versions',
+    {
+      preHandler: authorizer.require('owner', 'edit'),
+      schema: {
+        summary: 'Save a version now',
+        description:
+          'Owner and edit keys. A name keeps the version forever. `restoredFrom` records that the editor has just brought that version back itself (so its own undo can take it back).',
+        tags: ['versions'],
+        security: bearer,
+        params: docIdParams,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            restoredFrom: { type: 'integer', minimum: 1 },
+          },
+        },
+        response: { 201: versionInfo, ...errors },
+      },
+    },
+    async (request, reply): Promise<VersionInfo> => {
+      const { meta } = request.access!
+      const { name, restoredFrom } = request.body ?? {}
+      if (name === undefined && restoredFrom === undefined) throw Errors.badRequest('A version saved by hand needs a name.')
+      if (restoredFrom !== undefined) await versionOf(meta.id, String(restoredFrom))
+      const info = await rooms.with(meta.id, async (room) => {
+        // Whatever the editor sent before this request is in the version.
+        await room.flushed()
+        return restoredFrom === undefined
+          ? room.versions.take('named', { name: name!.trim() })
+          : room.versions.take('restore', { name: name?.trim() ?? null, restoredFrom })
+      })
+      reply.code(201)
+      return info
+    },
+  )
+
+  app.get<{ Params: VersionParams; Querystring: { format?: ExportFormat } }>(
+    '/api/docs/:id/versions/:v',
+    {
+      preHandler: authorizer.require(),
+      schema: {
+        summary: "A version's metadata, or its content in a format",
+        description: 'Any valid key. Without `format`, the metadata; with it, the content as an attachment.',
+        tags: ['versions'],
+        security: bearer,
+        params: versionParams,
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: [...EXPORT_FORMATS] }, key: { type: 'string' } } },
+        response: { 200: { description: 'The metadata, or the content', anyOf: [versionInfo, { type: 'string' }] }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { info, state } = await versionOf(request.access!.meta.id, request.params.v)
+      const { format } = request.query
+      if (format === undefined) return info
+      const doc = docOf(state)
+      try {
+        const title = readTitle(doc)
+        return sendExport(reply, (await formats()).export(doc, format, title), title)
+      } finally {
+        doc.destroy()
+      }
+    },
+  )
+
+  app.get<{ Params: VersionParams }>(
+    '/api/docs/:id/versions/:v/diff',
+    {
+      preHandler: authorizer.require(),
+      schema: {
+        summary: 'What changed from a version to the current document',
+        description: 'Any valid key. Blocks added, removed, kept, and changed word by word.',
+        tags: ['versions'],
+        security: bearer,
+        params: versionParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['blocks'],
+            properties: {
+              blocks: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['op'],
+                  properties: {
+                    op: { type: 'string', enum: ['same', 'added', 'removed', 'changed'] },
+                    text: { type: 'string' },
+                    words: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['op', 'text'],
+                        properties: { op: { type: 'string', enum: ['same', 'added', 'removed'] }, text: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request): Promise<VersionDiff> => {
+      const { meta } = request.access!
+      const { state } = await versionOf(meta.id, request.params.v)
+      const exporter = await formats()
+      const then = docOf(state)
+      try {
+        const now = await rooms.with(meta.id, (room) => exporter.textBlocks(room.doc))
+        return { blocks: diffBlocks(exporter.textBlocks(then), now) }
+      } finally {
+        then.destroy()
+      }
+    },
+  )
+
+  app.post<{ Params: VersionParams }>(
+    '/api/docs/:id/versions/:v/restore',
+    {
+      preHandler: authorizer.require('owner', 'edit'),
+      schema: {
+        summary: 'Bring a version back',
+        description:
+          'Owner and edit keys. The content and title become the version\'s for everyone, as a new change on top of the document (live editors see it arrive; offline copies merge with it); the restore is itself a new version.',
+        tags: ['versions'],
+        security: bearer,
+        params: versionParams,
+        response: { 200: { type: 'object', required: ['version'], properties: { version: versionInfo } }, ...errors },
+      },
+    },
+    async (request) => {
+      const { meta } = request.access!
+      const { info, state } = await versionOf(meta.id, request.params.v)
+      const version = await rooms.with(meta.id, async (room) => {
+        await room.applyFromServer(restoreUpdate(room.doc, state), 'API')
+        return room.versions.take('restore', { restoredFrom: info.v })
+      })
+      return { version }
+    },
+  )
+}
+
+function docOf(state: Uint8Array): Y.Doc {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, state)
+  return doc
+}

@@ -1,0 +1,104 @@
+import * as Y from 'yjs'
+import type { VersionInfo, VersionKind } from '@quire/shared'
+import type { Log } from '../logger.js'
+import type { DocStore } from '../storage/doc-store.js'
+import { versionsToPrune, type RetentionPolicy } from './retention.js'
+
+export interface VersionPolicy {
+  /** A version is taken once editing has paused this long… */
+  afterIdleMs: number
+  /** …and at least this often while editing goes on. */
+  everyMs: number
+  retention: RetentionPolicy
+}
+
+/** Names remembered between two versions, at most. */
+const MAX_AUTHORS = 50
+
+/**
+ * The versions of one open document: taken automatically when a burst of editing settles
+ * (and every so often while it does not), and by hand. A version is the document's whole
+ * state: simple, and it loads as fast as the document does. Older automatic versions are
+ * pruned by the retention policy after each new one.
+ */
+export class VersionKeeper {
+  readonly #docId: string
+  readonly #doc: Y.Doc
+  readonly #store: DocStore
+  readonly #policy: VersionPolicy
+  readonly #log: Log
+  readonly #authors = new Set<string>()
+  #changed = false
+  #idleTimer: NodeJS.Timeout | undefined
+  #everyTimer: NodeJS.Timeout | undefined
+  #next: number | undefined
+  /** Takes run one after another, so numbers and prunes never cross. */
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(docId: string, doc: Y.Doc, store: DocStore, policy: VersionPolicy, log: Log) {
+    this.#docId = docId
+    this.#doc = doc
+    this.#store = store
+    this.#policy = policy
+    this.#log = log
+  }
+
+  /** The document changed, by these people: a version will follow once editing settles. */
+  changed(authors: Iterable<string>): void {
+    for (const author of authors) if (this.#authors.size < MAX_AUTHORS) this.#authors.add(author)
+    if (!this.#changed) {
+      this.#changed = true
+      this.#everyTimer = setTimeout(() => this.#takeAutomatically(), this.#policy.everyMs)
+      this.#everyTimer.unref()
+    }
+    clearTimeout(this.#idleTimer)
+    this.#idleTimer = setTimeout(() => this.#takeAutomatically(), this.#policy.afterIdleMs)
+    this.#idleTimer.unref()
+  }
+
+  /** Takes a version now if anything changed since the last one (before a document unloads). */
+  async flush(): Promise<void> {
+    if (this.#changed) await this.take('auto')
+  }
+
+  take(kind: VersionKind, options: { name?: string | null; restoredFrom?: number | null } = {}): Promise<VersionInfo> {
+    const taking = this.#queue.then(() => this.#take(kind, options.name ?? null, options.restoredFrom ?? null))
+    this.#queue = taking.catch(() => undefined)
+    return taking
+  }
+
+  destroy(): void {
+    clearTimeout(this.#idleTimer)
+    clearTimeout(this.#everyTimer)
+  }
+
+  #takeAutomatically(): void {
+    if (!this.#changed) return
+    this.take('auto').catch((error: unknown) => this.#log.error({ err: error, docId: this.#docId }, 'could not take a version'))
+  }
+
+  async #take(kind: VersionKind, name: string | null, restoredFrom: number | null): Promise<VersionInfo> {
+    this.destroy()
+    const authors = [...this.#authors]
+    const wasChanged = this.#changed
+    this.#authors.clear()
+    this.#changed = false
+    const state = Y.encodeStateAsUpdate(this.#doc)
+    try {
+      this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
+      const info: VersionInfo = { v: this.#next++, createdAt: new Date().toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
+      await this.#store.putVersion(this.#docId, { info, state })
+      if (kind === 'auto') await this.#prune()
+      return info
+    } catch (error) {
+      // Nothing was saved: the changes still wait for a version.
+      if (wasChanged) this.changed(authors)
+      throw error
+    }
+  }
+
+  async #prune(): Promise<void> {
+    const prune = versionsToPrune(await this.#store.listVersions(this.#docId), Date.now(), this.#policy.retention)
+    if (prune.length > 0) await this.#store.deleteVersions(this.#docId, prune)
+  }
+}
