@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { CloseCode, CONTENT_FIELD, SyncStep } from '@quire/shared'
 import { LevelStore } from '../../src/storage/level-store.js'
 import { awarenessMessage, connectClient, RawSocket, readAwareness, serverState, syncMessage } from '../helpers/clients.js'
+import { nestBlockquotes } from '../helpers/documents.js'
 import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -112,19 +113,7 @@ describe('updates whose dependencies never arrive', () => {
 
 function nested(depth: number): Uint8Array {
   const ydoc = new Y.Doc()
-  return updatesOf(ydoc, () =>
-    ydoc.transact(() => {
-      let parent: Y.XmlFragment | Y.XmlElement = ydoc.getXmlFragment(CONTENT_FIELD)
-      for (let i = 0; i < depth; i++) {
-        const element = new Y.XmlElement('blockquote')
-        parent.insert(0, [element])
-        parent = element
-      }
-      const paragraph = new Y.XmlElement('paragraph')
-      paragraph.insert(0, [new Y.XmlText('deep')])
-      parent.insert(0, [paragraph])
-    }),
-  )
+  return updatesOf(ydoc, () => nestBlockquotes(ydoc, depth))
 }
 
 describe('deep nesting', () => {

@@ -5,6 +5,7 @@ import { CONTENT_FIELD } from '@quire/shared'
 import { documentExtensions, isAllowedLink } from '@quire/shared/schema'
 import { DocumentFormats } from '../../src/export/formats.js'
 import { MAX_EXPORT_DEPTH, fragmentToJSON } from '../../src/export/y-to-json.js'
+import { nestBlockquotes } from '../helpers/documents.js'
 
 const schema = getSchema(documentExtensions())
 
@@ -21,17 +22,7 @@ function depthOf(node: { content?: unknown[] }): number {
 describe('fragmentToJSON', () => {
   it('reads 20 000 nested elements without overflowing the stack, flattening past its depth', () => {
     const doc = new Y.Doc()
-    doc.transact(() => {
-      let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(CONTENT_FIELD)
-      for (let i = 0; i < 20_000; i++) {
-        const quote = new Y.XmlElement('blockquote')
-        parent.insert(0, [quote])
-        parent = quote
-      }
-      const paragraph = new Y.XmlElement('paragraph')
-      paragraph.insert(0, [new Y.XmlText('deep')])
-      parent.insert(0, [paragraph])
-    })
+    nestBlockquotes(doc, 20_000)
     const json = fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), schema)
     expect(depthOf(json)).toBeLessThanOrEqual(MAX_EXPORT_DEPTH + 2)
     expect(JSON.stringify(json)).toContain('"deep"')
