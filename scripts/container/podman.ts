@@ -10,7 +10,7 @@
  *   Dockerfile's npm ci steps only and never stored in a layer.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ensureBaseImage } from './base-image.js'
 import { must, run, which } from './commands.js'
@@ -73,6 +73,7 @@ export interface ImageConfig {
 
 /** Makes the base if needed, then builds the Dockerfile. Throws `BaseImageError` if the base cannot be made. */
 export async function buildImage(repo: string, cacheDir: string, log: (line: string) => void): Promise<BuiltImage> {
+  await mkdir(cacheDir, { recursive: true })
   let base: string
   try {
     base = await ensureBaseImage(cacheDir, log)
