@@ -32,6 +32,7 @@ function tail(text: string, lines: number): string {
 
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<Ran> {
   const spawnOptions: SpawnOptions = { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] }
+  const began = Date.now()
   const child = spawn(command, args, spawnOptions)
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined
   let stdout = ''
@@ -42,7 +43,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     pending += chunk
     const lines = pending.split('\n')
     pending = lines.pop() ?? ''
-    for (const line of lines) if (options.echo.test(line)) process.stdout.write(`    ${line}\n`)
+    const elapsed = `${((Date.now() - began) / 1000).toFixed(0)} s`.padStart(6)
+    for (const line of lines) if (options.echo.test(line)) process.stdout.write(`  ${elapsed}  ${line}\n`)
   }
   child.stdout?.on('data', (chunk: Buffer) => {
     stdout += String(chunk)

@@ -40,7 +40,7 @@ function limits(): string[] {
 export async function podmanUnavailable(): Promise<string | undefined> {
   if (process.platform !== 'linux') return `this is ${process.platform}, not Linux`
   if (process.getuid?.() !== 0) return 'not root (podman runs rootful here; rootless needs subuid ranges this test does not set up)'
-  for (const program of ['podman', 'runc']) {
+  for (const program of ['podman', 'runc', 'iptables']) {
     if (!which(program)) return `${program} is not installed (.ci/run installs it with apt-get)`
   }
   const info = await run('podman', ['info', '--format', '{{.Host.OCIRuntime.Name}}'])
