@@ -34,7 +34,10 @@ function precacheList(): Plugin {
 export default defineConfig({
   resolve: {
     // The shared package's source, bundled with the client (no separate build step needed).
-    alias: { '@quire/shared': fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@quire\/shared\/schema$/, replacement: fileURLToPath(new URL('../shared/src/schema.ts', import.meta.url)) },
+      { find: /^@quire\/shared$/, replacement: fileURLToPath(new URL('../shared/src/index.ts', import.meta.url)) },
+    ],
   },
   build: {
     outDir: 'dist',

@@ -1,14 +1,12 @@
-import { Editor, Extension } from '@tiptap/core'
+import { Editor, Extension, type AnyExtension } from '@tiptap/core'
 import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
-import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { Placeholder } from '@tiptap/extensions'
-import StarterKit from '@tiptap/starter-kit'
 import type * as Y from 'yjs'
 import type { WebsocketProvider } from 'y-websocket'
 import { CONTENT_FIELD } from '@quire/shared'
+import { documentExtensions } from '@quire/shared/schema'
 import type { Identity } from '../collab/identity.js'
-import { isAllowedHref } from './link-policy.js'
 
 export interface EditorSetup {
   element: HTMLElement
@@ -21,9 +19,28 @@ export interface EditorSetup {
 }
 
 /**
- * The Tiptap editor bound to the shared document: StarterKit without its own history (the
- * collaboration extension's undo only undoes this person's changes), task lists, and the
- * carets of everyone else. No trailing-node plugin: each client would add its own paragraph.
+ * The document's schema exactly as the server knows it (the shared extensions: a client with
+ * a narrower schema would drop what it cannot show), with this page's behaviour on top.
+ */
+function schemaExtensions(): AnyExtension[] {
+  return documentExtensions().map((extension) => {
+    switch (extension.name) {
+      case 'starterKit':
+        // No trailing-node plugin: every client would append its own empty paragraph.
+        return extension.configure({ trailingNode: false, link: { HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' } } })
+      case 'taskItem':
+        return extension.configure({
+          a11y: { checkboxLabel: (node: { textContent: string }, checked: boolean) => `${checked ? 'Done' : 'To do'}: ${node.textContent || 'empty task'}` },
+        })
+      default:
+        return extension
+    }
+  })
+}
+
+/**
+ * The Tiptap editor bound to the shared document: the collaboration extension's undo (which
+ * only undoes this person's changes) instead of StarterKit's history, and everyone's carets.
  */
 export function createEditor({ element, doc, provider, user, editable, onEditLink }: EditorSetup): Editor {
   return new Editor({
@@ -32,25 +49,7 @@ export function createEditor({ element, doc, provider, user, editable, onEditLin
     // Our stylesheet carries ProseMirror's few rules; nothing is injected at run time.
     injectCSS: false,
     extensions: [
-      StarterKit.configure({
-        undoRedo: false,
-        trailingNode: false,
-        // Not in the export formats: a mark others could not download would surprise.
-        underline: false,
-        heading: { levels: [1, 2, 3] },
-        link: {
-          openOnClick: false,
-          autolink: true,
-          defaultProtocol: 'https',
-          isAllowedUri: (url) => isAllowedHref(url),
-          HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' },
-        },
-      }),
-      TaskList,
-      TaskItem.configure({
-        nested: true,
-        a11y: { checkboxLabel: (node, checked) => `${checked ? 'Done' : 'To do'}: ${node.textContent || 'empty task'}` },
-      }),
+      ...schemaExtensions(),
       Placeholder.configure({ placeholder: editable ? 'Start writing…' : '' }),
       Collaboration.configure({ document: doc, field: CONTENT_FIELD }),
       CollaborationCaret.configure({ provider, user }),
