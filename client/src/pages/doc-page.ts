@@ -157,19 +157,16 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   app.dataset.role = role
 
   async function rotateLinks(): Promise<DocLinks> {
-    // Our own socket would be closed as revoked: step aside, and come back with the new key.
-    session.pause()
-    try {
-      const links = await api.rotateLinks(id, key)
-      const ownerKey = parseDocLink(links.owner)?.key
-      if (ownerKey === undefined) throw new Error('The server sent links without keys.')
+    // The owner key outlives a rotation (only edit and view keys are revoked), so this page carries on.
+    const links = await api.rotateLinks(id, key)
+    recent.replaceLinks(id, links)
+    const ownerKey = parseDocLink(links.owner)?.key
+    if (ownerKey !== undefined && ownerKey !== key) {
       key = ownerKey
       history.replaceState(history.state, '', `#${LINK_KEY_PARAM}=${encodeURIComponent(key)}`)
-      recent.replaceLinks(id, links)
-      return links
-    } finally {
       session.resume(key)
     }
+    return links
   }
 
   async function deleteDocument(): Promise<void> {
