@@ -49,8 +49,12 @@ describe('from the home page to a shared document', () => {
     expect(copied.hash).toMatch(/^#key=/)
     expect(copied.hash).not.toBe(ownerUrl.hash)
 
-    const editor = await openPage(await browser.newContext(), editLink)
+    // The guest is on a phone.
+    const editor = await openPage(await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }), editLink)
     await waitForText(editor.page, ['Written by the owner.'])
+    expect(await editor.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    expect(await editor.page.getByRole('button', { name: 'Share' }).isVisible()).toBe(true)
+    expect(await editor.page.getByRole('button', { name: 'Download' }).isVisible()).toBe(true)
     expect(await editor.page.inputValue('.doc-title')).toBe('Shared plans')
     expect(await editor.page.title()).toBe('Shared plans · Quire')
     // An edit link edits: the toolbar is there, and what it types reaches the owner.

@@ -1,4 +1,4 @@
-import { CloseCode } from '@quire/shared'
+import { CLOSE_REASONS, CloseCode } from '@quire/shared'
 
 /** What the page says when it cannot go on: a heading, a sentence, and what the reader can do. */
 export interface StopMessage {
@@ -29,8 +29,10 @@ export function closeMessage(code: number, reason: string): StopMessage {
         body: 'Too many people or tabs are connected to this document right now. Try again in a moment.',
         retry: true,
       }
-    default:
-      return { title: 'Disconnected', body: reason ? `The server closed the connection: ${reason}` : 'The server closed the connection.' }
+    default: {
+      const known = (CLOSE_REASONS as Record<number, string | undefined>)[code]
+      return { title: 'Disconnected', body: known ?? (reason ? `The server closed the connection: ${reason}` : 'The server closed the connection.') }
+    }
   }
 }
 

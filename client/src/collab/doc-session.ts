@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { ObservableV2 } from 'lib0/observable'
 import { WebsocketProvider } from 'y-websocket'
-import { COLLAB_PATH, canWrite, type Role } from '@quire/shared'
+import { COLLAB_PATH, canWrite, isPermanentClose, type Role } from '@quire/shared'
 import { OfflineCopy } from './offline-copy.js'
 import { describeStatus, type Connection, type Status } from './save-status.js'
 import { SaveTracker } from './save-tracker.js'
@@ -100,6 +100,8 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
   }
 
   readonly #onClosed = (close: PermanentClose) => {
+    // The stock provider only stops for 4400–4499; anything else it retries by itself.
+    if (!isPermanentClose(close.code)) return
     this.#closed = { code: close.code, reason: close.reason }
     this.#update()
     this.emit('closed', [this.#closed])

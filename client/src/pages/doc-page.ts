@@ -36,7 +36,9 @@ export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
   const key = keyOfHash(location.hash)
   if (key === undefined) return showMessagePage(app, openFailureMessage(401))
   // Another key for the same document (a pasted link): start again with it.
-  window.addEventListener('hashchange', () => location.reload())
+  window.addEventListener('hashchange', () => {
+    if (keyOfHash(location.hash) !== key) location.reload()
+  })
 
   const api = new ApiClient(location.origin)
   const recent = new RecentDocs(localStorage)
@@ -153,7 +155,9 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     toolbar,
   )
   const main = h('main', { class: 'doc-main', attrs: { id: 'main' } }, alerts, editorHost)
-  app.replaceChildren(header, main)
+  // A button, not a #fragment link: the fragment holds the key.
+  const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
+  app.replaceChildren(skip, header, main)
   app.dataset.role = role
 
   async function rotateLinks(): Promise<DocLinks> {

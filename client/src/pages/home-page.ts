@@ -1,8 +1,8 @@
+import { ROLES, type Role } from '@quire/shared'
 import { ApiClient } from '../api/api-client.js'
 import { parseDocLink } from '../collab/link-key.js'
 import { RecentDocs, type RecentDoc } from '../collab/recent-docs.js'
 import { h } from '../ui/dom.js'
-import { ROLES } from '@quire/shared'
 
 const ROLE_NAMES = { owner: 'Owner', edit: 'Can edit', view: 'View only' } as const
 
@@ -15,11 +15,12 @@ function timeAgo(iso: string, now = Date.now()): string {
 }
 
 /** The most capable link this browser has for a document, as a same-origin address. */
-function bestLink(doc: RecentDoc): { href: string; role: (typeof ROLES)[number] } | undefined {
+function bestLink(doc: RecentDoc): { href: string; role: Role } | undefined {
   for (const role of ROLES) {
     const link = doc.links[role]
-    const address = link === undefined ? undefined : parseDocLink(link)
-    if (address?.key !== undefined) return { href: new URL(link!).pathname + new URL(link!).hash, role }
+    if (link === undefined || parseDocLink(link)?.key === undefined) continue
+    const url = new URL(link)
+    return { href: url.pathname + url.hash, role }
   }
   return undefined
 }
