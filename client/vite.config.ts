@@ -62,9 +62,10 @@ export default defineConfig({
   plugins: [precacheList()],
   server: {
     proxy: {
-      '/api': server,
-      '/healthz': server,
-      '/readyz': server,
+      // The Host header is kept, so share links name the dev server's origin.
+      '/api': { target: server },
+      '/healthz': { target: server },
+      '/readyz': { target: server },
       '/collab': { target: server.replace(/^http/, 'ws'), ws: true },
     },
   },
