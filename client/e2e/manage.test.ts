@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloseCode } from '@quire/shared'
 import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
 import { EDITOR, caretToEnd, docLinkFor, waitForStatus, waitForText } from './helpers/app.js'
 import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
@@ -62,6 +63,31 @@ describe('the owner manages the links', () => {
     const late = await openPage(await browser.newContext(), oldEdit)
     await late.page.getByRole('alert').filter({ hasText: 'This link does not open the document' }).waitFor()
     expect(cspViolations([...owner.errors, ...guest.errors, ...newcomer.errors])).toEqual([])
+  })
+
+  it('a page that was away while the links were rotated shows the revoked message when it is back', async () => {
+    const doc = await createDoc(server.url, { title: 'Travel' })
+    const context = await browser.newContext()
+    const away = await openPage(context, docLinkFor(server.url, doc.id, doc.keys.edit))
+    await caretToEnd(away.page)
+    await away.page.keyboard.type('Typed before the train left.')
+    await waitForStatus(away.page, 'saved')
+
+    // The page loses the server (a restart closes sockets with 1001) and cannot reach it again for a while.
+    await context.setOffline(true)
+    server.app.quire.sockets.closeAll(CloseCode.shuttingDown)
+    await waitForStatus(away.page, 'offline')
+    const rotated = await fetch(`${server.url}/api/docs/${doc.id}/links/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doc.keys.owner}` },
+    })
+    expect(rotated.status).toBe(200)
+    await context.setOffline(false)
+
+    // The socket upgrade is now refused (403), which a browser reports as a failed connection only.
+    await away.page.getByRole('alert').filter({ hasText: 'This link no longer works' }).waitFor({ timeout: 30_000 })
+    await waitForStatus(away.page, 'closed')
+    expect(await away.page.locator(EDITOR).getAttribute('contenteditable')).toBe('false')
   })
 
   it('deleting the document tells everyone with it open', async () => {

@@ -99,6 +99,16 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
     super.destroy()
   }
 
+  /**
+   * Stops for good, as after a permanent close from the server; for what the page learns
+   * otherwise (the documents API refusing the key while the socket could not connect).
+   */
+  stop(close: PermanentClose): void {
+    if (this.#closed) return
+    this.provider.disconnect()
+    this.#onClosed(close)
+  }
+
   readonly #onClosed = (close: PermanentClose) => {
     // The stock provider only stops for 4400–4499; anything else it retries by itself.
     if (!isPermanentClose(close.code)) return

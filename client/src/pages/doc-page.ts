@@ -2,6 +2,7 @@ import type { Editor } from '@tiptap/core'
 import { CloseCode, LINK_KEY_PARAM, TITLE_FIELD, canWrite, docLink, type DocLinks, type Role } from '@quire/shared'
 import { ApiClient, ApiError, ServerUnreachable } from '../api/api-client.js'
 import { closeMessage, openFailureMessage } from '../collab/close-messages.js'
+import { watchAccess } from '../collab/access-watch.js'
 import { DocSession, type PermanentClose } from '../collab/doc-session.js'
 import { loadIdentity, saveIdentity } from '../collab/identity.js'
 import { keyOfHash, parseDocLink } from '../collab/link-key.js'
@@ -20,12 +21,15 @@ import { createStatusBadge } from '../ui/status-badge.js'
 import { createStopNotice } from '../ui/stop-notice.js'
 import '../styles/editor.css'
 
+/** The documents API's error code for a document that does not exist (or no longer). */
+const DOC_NOT_FOUND = 'not_found'
+
 /** How the page learned what this key may do: from the server, or remembered while it is unreachable. */
-async function resolveRole(api: ApiClient, recent: RecentDocs, id: string, key: string): Promise<Role | { status: number } | 'unreachable'> {
+async function resolveRole(api: ApiClient, recent: RecentDocs, id: string, key: string): Promise<Role | ApiError | 'unreachable'> {
   try {
     return (await api.docInfo(id, key)).role
   } catch (error) {
-    if (error instanceof ApiError) return { status: error.status }
+    if (error instanceof ApiError) return error
     if (error instanceof ServerUnreachable) return recent.roleOfKey(id, key) ?? 'unreachable'
     throw error
   }
@@ -50,9 +54,9 @@ export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
       () => location.reload(),
     )
   }
-  if (typeof role === 'object') {
+  if (role instanceof ApiError) {
     // The document is gone: so is any copy of it on this device.
-    if (role.status === 404) {
+    if (role.status === 404 && role.code === DOC_NOT_FOUND) {
       indexedDB.deleteDatabase(offlineDbName(id))
       recent.forget(id)
     }
@@ -206,4 +210,5 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     }
   }
   session.on('closed', (close) => void stopForGood(close))
+  watchAccess(session, api, () => key, (close) => session.stop(close))
 }
