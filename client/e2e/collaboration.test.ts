@@ -10,6 +10,16 @@ import { sideBySide } from './helpers/screenshot.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/two-editors.png', import.meta.url))
 
+/**
+ * A browser context of its own for one person, remembering a colour (and a placeholder name
+ * the test then changes): fixed colours keep the screenshot the same from run to run.
+ */
+async function personContext(browser: Browser, viewport: { width: number; height: number }, color: string) {
+  const context = await browser.newContext({ viewport })
+  await context.addInitScript((identity) => localStorage.setItem('quire.identity', identity), JSON.stringify({ name: 'Guest', color }))
+  return context
+}
+
 describe('two people editing one document', () => {
   let server: TestServer
   let browser: Browser
@@ -30,8 +40,8 @@ describe('two people editing one document', () => {
     const doc = await createDoc(server.url, { title: 'Team plans' })
     // One browser context per person: their own storage, as on two machines.
     const viewport = { width: 720, height: 540 }
-    ada = await openPage(await browser.newContext({ viewport }), docLinkFor(server.url, doc.id, doc.keys.owner))
-    grace = await openPage(await browser.newContext({ viewport }), docLinkFor(server.url, doc.id, doc.keys.edit))
+    ada = await openPage(await personContext(browser, viewport, '#2d6cb5'), docLinkFor(server.url, doc.id, doc.keys.owner))
+    grace = await openPage(await personContext(browser, viewport, '#b03a6b'), docLinkFor(server.url, doc.id, doc.keys.edit))
     for (const [person, name] of [[ada, 'Ada'], [grace, 'Grace']] as const) {
       await person.page.locator(EDITOR).waitFor()
       await setName(person.page, name)
