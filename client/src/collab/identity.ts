@@ -8,7 +8,7 @@ const STORAGE_KEY = 'quire.identity'
 export const MAX_NAME_LENGTH = 40
 
 /** Calm colours that carry white text and stay distinct from each other. */
-export const IDENTITY_COLORS = ['#2f6f5e', '#8a4fb0', '#c0492f', '#2d6cb5', '#a8660d', '#b03a6b', '#4a7a1c', '#5b5fc7'] as const
+const IDENTITY_COLORS = ['#2f6f5e', '#8a4fb0', '#c0492f', '#2d6cb5', '#a8660d', '#b03a6b', '#4a7a1c', '#5b5fc7'] as const
 
 const ADJECTIVES = ['Bright', 'Calm', 'Clever', 'Curious', 'Gentle', 'Brave', 'Swift', 'Quiet', 'Merry', 'Bold', 'Kind', 'Keen']
 const ANIMALS = ['Otter', 'Heron', 'Fox', 'Badger', 'Owl', 'Lynx', 'Wren', 'Hare', 'Seal', 'Finch', 'Panda', 'Robin']
@@ -31,7 +31,7 @@ function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)]!
 }
 
-export function randomIdentity(random: () => number = Math.random): Identity {
+function randomIdentity(random: () => number = Math.random): Identity {
   return { name: `${pick(ADJECTIVES, random)} ${pick(ANIMALS, random)}`, color: pick(IDENTITY_COLORS, random) }
 }
 

@@ -35,7 +35,3 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element
 }
 
-/** Replaces everything inside `parent`. */
-export function replaceChildren(parent: Element, ...children: Child[]): void {
-  parent.replaceChildren(...children.filter((child): child is Node | string => Boolean(child)))
-}
