@@ -9,10 +9,24 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.ts', 'client/e2e/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration tests start servers and child processes; two cores are shared among them.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit and integration',
+          include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The browsers run after the rest: Chromium next to them would starve timing-sensitive server tests.
+        extends: true,
+        test: { name: 'browser', include: ['client/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 })

@@ -73,6 +73,9 @@ describe('restoreUpdate', () => {
 
     // An offline copy edits concurrently, then both meet.
     const offline = new Y.Doc()
+    // Concurrent inserts at one place are ordered by client id; the lowest id puts the offline
+    // paragraph first, whatever random id the restore's scratch document drew.
+    offline.clientID = 1
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(doc))
     offline.getXmlFragment('default').insert(0, [paragraph('offline edit')])
 

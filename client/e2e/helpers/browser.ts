@@ -1,0 +1,47 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+/** Debian's Chromium: the tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium'
+
+/**
+ * Launches Chromium headless. Playwright gives every launch a fresh temporary profile
+ * (the --user-data-dir), and every context its own storage: one context per person.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** A page that records what the console and the page reported, for assertions and for failures. */
+export interface RecordedPage {
+  page: Page
+  /** Console errors and uncaught exceptions, in order. */
+  errors: string[]
+}
+
+export async function openPage(context: BrowserContext, url?: string): Promise<RecordedPage> {
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
+  if (url) await page.goto(url)
+  return { page, errors }
+}
+
+/** Errors that say the Content-Security-Policy blocked something the app tried to do. */
+export function cspViolations(errors: readonly string[]): string[] {
+  return errors.filter((error) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(error))
+}

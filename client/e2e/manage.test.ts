@@ -1,0 +1,109 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CloseCode } from '@quire/shared'
+import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { EDITOR, caretToEnd, docLinkFor, waitForStatus, waitForText } from './helpers/app.js'
+import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+
+async function openShare(page: Page) {
+  await page.getByRole('button', { name: 'Share' }).click()
+  return page.getByRole('dialog', { name: 'Share' })
+}
+
+describe('the owner manages the links', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('rotating the links shows the revoked message on an old link’s page, and the owner carries on', async () => {
+    const doc = await createDoc(server.url, { title: 'Budget' })
+    const owner: RecordedPage = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.owner))
+    const guest: RecordedPage = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.edit))
+    await caretToEnd(owner.page)
+    await owner.page.keyboard.type('Numbers to come.')
+    await waitForText(guest.page, ['Numbers to come.'])
+
+    // This browser did not create the document, so it cannot know the other links until it makes new ones.
+    const dialog = await openShare(owner.page)
+    await dialog.getByText('This browser does not know the edit and view links').waitFor()
+    const oldEdit = doc.links.edit
+    await dialog.getByRole('button', { name: 'Make new links' }).click()
+    await dialog.locator('.share__confirm').getByRole('button', { name: 'Make new links' }).click()
+    await dialog.getByText('New links made: the old ones no longer work.').waitFor()
+    const newEdit = await dialog.getByLabel('Edit link', { exact: true }).inputValue()
+    expect(newEdit).not.toBe(oldEdit)
+    await dialog.getByRole('button', { name: 'Done' }).click()
+
+    // The old link's page says what happened, with no spinner, and no longer edits.
+    const notice = guest.page.getByRole('alert').filter({ hasText: 'This link no longer works' })
+    await notice.waitFor()
+    await waitForStatus(guest.page, 'closed')
+    expect(await guest.page.locator(EDITOR).getAttribute('contenteditable')).toBe('false')
+    expect(await guest.page.locator('.toolbar').count()).toBe(0)
+
+    // The owner key outlives a rotation: the owner's page keeps its link and keeps saving.
+    expect(new URL(owner.page.url()).hash).toBe(`#key=${doc.keys.owner}`)
+    await caretToEnd(owner.page)
+    await owner.page.keyboard.type(' Still saving.')
+    await waitForStatus(owner.page, 'saved')
+
+    // The new edit link works.
+    const newcomer = await openPage(await browser.newContext(), newEdit)
+    await waitForText(newcomer.page, ['Numbers to come. Still saving.'])
+    // The old one, opened afresh, is refused with the same kind of message.
+    const late = await openPage(await browser.newContext(), oldEdit)
+    await late.page.getByRole('alert').filter({ hasText: 'This link does not open the document' }).waitFor()
+    expect(cspViolations([...owner.errors, ...guest.errors, ...newcomer.errors])).toEqual([])
+  })
+
+  it('a page that was away while the links were rotated shows the revoked message when it is back', async () => {
+    const doc = await createDoc(server.url, { title: 'Travel' })
+    const context = await browser.newContext()
+    const away = await openPage(context, docLinkFor(server.url, doc.id, doc.keys.edit))
+    await caretToEnd(away.page)
+    await away.page.keyboard.type('Typed before the train left.')
+    await waitForStatus(away.page, 'saved')
+
+    // The page loses the server (a restart closes sockets with 1001) and cannot reach it again for a while.
+    await context.setOffline(true)
+    server.app.quire.sockets.closeAll(CloseCode.shuttingDown)
+    await waitForStatus(away.page, 'offline')
+    const rotated = await fetch(`${server.url}/api/docs/${doc.id}/links/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doc.keys.owner}` },
+    })
+    expect(rotated.status).toBe(200)
+    await context.setOffline(false)
+
+    // The socket upgrade is now refused (403), which a browser reports as a failed connection only.
+    await away.page.getByRole('alert').filter({ hasText: 'This link no longer works' }).waitFor({ timeout: 30_000 })
+    await waitForStatus(away.page, 'closed')
+    expect(await away.page.locator(EDITOR).getAttribute('contenteditable')).toBe('false')
+  })
+
+  it('deleting the document tells everyone with it open', async () => {
+    const doc = await createDoc(server.url, { title: 'Scratch' })
+    const owner = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.owner))
+    const guest = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.view))
+    await caretToEnd(owner.page)
+    await owner.page.keyboard.type('Soon gone.')
+    await waitForText(guest.page, ['Soon gone.'])
+
+    const dialog = await openShare(owner.page)
+    await dialog.getByRole('button', { name: 'Delete document' }).click()
+    await dialog.getByRole('button', { name: 'Delete for everyone' }).click()
+    await owner.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
+    await guest.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
+    const response = await fetch(`${server.url}/api/docs/${doc.id}`, { headers: { authorization: `Bearer ${doc.keys.owner}` } })
+    expect(response.status).toBe(404)
+  })
+})

@@ -1,0 +1,75 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { EDITOR, caretToEnd, waitForStatus, waitForText } from './helpers/app.js'
+import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+
+/** Opens the share dialog and copies one of its links, as a person would; returns what the clipboard holds. */
+async function copyLink(page: Page, role: 'edit' | 'view'): Promise<string> {
+  await page.getByRole('button', { name: 'Share' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Share' })
+  await dialog.getByRole('button', { name: `Copy ${role} link` }).click()
+  await dialog.getByText(`${role === 'edit' ? 'Edit' : 'View'} link copied.`).waitFor()
+  const copied = await page.evaluate(() => navigator.clipboard.readText())
+  await dialog.getByRole('button', { name: 'Done' }).click()
+  return copied
+}
+
+describe('from the home page to a shared document', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('New document → share dialog → the copied edit link opens the same document elsewhere', async () => {
+    const ownerContext = await browser.newContext()
+    await ownerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+    const owner: RecordedPage = await openPage(ownerContext, `${server.url}/`)
+    expect(await owner.page.title()).toBe('Quire')
+    await owner.page.getByRole('button', { name: 'New document' }).click()
+    await owner.page.waitForURL(/\/d\/[A-Za-z0-9_-]+#key=/)
+    const ownerUrl = new URL(owner.page.url())
+
+    await owner.page.getByLabel('Document title').fill('Shared plans')
+    await caretToEnd(owner.page)
+    await owner.page.keyboard.type('Written by the owner.')
+    await waitForStatus(owner.page, 'saved')
+
+    const editLink = await copyLink(owner.page, 'edit')
+    const copied = new URL(editLink)
+    expect(copied.pathname).toBe(ownerUrl.pathname)
+    expect(copied.hash).toMatch(/^#key=/)
+    expect(copied.hash).not.toBe(ownerUrl.hash)
+
+    // The guest is on a phone.
+    const editor = await openPage(await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }), editLink)
+    await waitForText(editor.page, ['Written by the owner.'])
+    expect(await editor.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    expect(await editor.page.getByRole('button', { name: 'Share' }).isVisible()).toBe(true)
+    expect(await editor.page.getByRole('button', { name: 'Download' }).isVisible()).toBe(true)
+    expect(await editor.page.inputValue('.doc-title')).toBe('Shared plans')
+    expect(await editor.page.title()).toBe('Shared plans · Quire')
+    // An edit link edits: the toolbar is there, and what it types reaches the owner.
+    expect(await editor.page.locator('.toolbar').count()).toBe(1)
+    await caretToEnd(editor.page)
+    await editor.page.keyboard.type(' And by a guest.')
+    await waitForText(owner.page, ['Written by the owner. And by a guest.'])
+
+    // The home page lists the document, with the owner's link.
+    await owner.page.goto(`${server.url}/`)
+    const entry = owner.page.getByRole('link', { name: 'Shared plans' })
+    expect(await entry.getAttribute('href')).toBe(ownerUrl.pathname + ownerUrl.hash)
+    await entry.click()
+    await owner.page.locator(EDITOR).waitFor()
+    await waitForText(owner.page, ['And by a guest.'])
+    expect(cspViolations([...owner.errors, ...editor.errors])).toEqual([])
+  })
+})

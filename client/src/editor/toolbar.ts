@@ -1,0 +1,118 @@
+import type { Editor } from '@tiptap/core'
+import { h } from '../ui/dom.js'
+import { icon, type IconName } from '../ui/icons.js'
+
+interface Action {
+  label: string
+  /** Text shown on the button when there is no icon (B, I, H1…). */
+  glyph?: string
+  icon?: IconName
+  /** Keys as written in the tooltip, with Mod for Ctrl or ⌘. */
+  shortcut?: string
+  run(editor: Editor): void
+  active?(editor: Editor): boolean
+  enabled?(editor: Editor): boolean
+}
+
+function actions(onEditLink: () => void): Action[][] {
+  return [
+    [
+      { label: 'Bold', glyph: 'B', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
+      { label: 'Italic', glyph: 'I', shortcut: 'Mod-I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
+      { label: 'Strikethrough', glyph: 'S', shortcut: 'Mod-Shift-S', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
+      { label: 'Inline code', glyph: '</>', shortcut: 'Mod-E', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
+      { label: 'Link', icon: 'link', shortcut: 'Mod-K', run: () => onEditLink(), active: (e) => e.isActive('link') },
+    ],
+    [1, 2, 3].map((level) => ({
+      label: `Heading ${level}`,
+      glyph: `H${level}`,
+      shortcut: `Mod-Alt-${level}`,
+      run: (e: Editor) => e.chain().focus().toggleHeading({ level: level as 1 | 2 | 3 }).run(),
+      active: (e: Editor) => e.isActive('heading', { level }),
+    })),
+    [
+      { label: 'Bulleted list', icon: 'bulletList', shortcut: 'Mod-Shift-8', run: (e) => e.chain().focus().toggleBulletList().run(), active: (e) => e.isActive('bulletList') },
+      { label: 'Numbered list', icon: 'orderedList', shortcut: 'Mod-Shift-7', run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive('orderedList') },
+      { label: 'Task list', icon: 'taskList', shortcut: 'Mod-Shift-9', run: (e) => e.chain().focus().toggleTaskList().run(), active: (e) => e.isActive('taskList') },
+      { label: 'Quote', icon: 'blockquote', shortcut: 'Mod-Shift-B', run: (e) => e.chain().focus().toggleBlockquote().run(), active: (e) => e.isActive('blockquote') },
+      { label: 'Code block', icon: 'codeBlock', shortcut: 'Mod-Alt-C', run: (e) => e.chain().focus().toggleCodeBlock().run(), active: (e) => e.isActive('codeBlock') },
+      { label: 'Divider', icon: 'horizontalRule', run: (e) => e.chain().focus().setHorizontalRule().run() },
+    ],
+    [
+      { label: 'Undo', icon: 'undo', shortcut: 'Mod-Z', run: (e) => e.chain().focus().undo().run(), enabled: (e) => e.can().undo() },
+      { label: 'Redo', icon: 'redo', shortcut: 'Mod-Shift-Z', run: (e) => e.chain().focus().redo().run(), enabled: (e) => e.can().redo() },
+    ],
+  ]
+}
+
+function shortcutText(shortcut: string): string {
+  const mac = /Mac|iPhone|iPad/.test(navigator.userAgent)
+  return shortcut
+    .split('-')
+    .map((key) => (key === 'Mod' ? (mac ? '⌘' : 'Ctrl') : key === 'Alt' && mac ? '⌥' : key === 'Shift' && mac ? '⇧' : key))
+    .join(mac ? '' : '+')
+}
+
+/**
+ * The formatting toolbar: one tab stop, arrow keys move between its buttons (the ARIA
+ * toolbar pattern), and each button says whether its format is on.
+ */
+export function createToolbar(editor: Editor, onEditLink: () => void): HTMLElement {
+  const buttons: { button: HTMLButtonElement; action: Action }[] = []
+  const toolbar = h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Formatting', 'aria-controls': 'doc-body' } })
+  for (const group of actions(onEditLink)) {
+    const groupElement = h('div', { class: 'toolbar__group', attrs: { role: 'group' } })
+    for (const action of group) {
+      const hint = action.shortcut ? `${action.label} (${shortcutText(action.shortcut)})` : action.label
+      const button = h(
+        'button',
+        {
+          class: `toolbar__button${action.glyph ? ` toolbar__button--${action.label.toLowerCase().replace(/\s+/g, '-')}` : ''}`,
+          attrs: { type: 'button', 'aria-label': action.label, title: hint, tabindex: buttons.length === 0 ? 0 : -1 },
+          on: { click: () => (action.enabled?.(editor) ?? true) && action.run(editor) },
+        },
+        action.icon ? icon(action.icon) : h('span', { text: action.glyph ?? '', attrs: { 'aria-hidden': 'true' } }),
+      )
+      // Keep the editor's selection when a button is pressed with the mouse.
+      button.addEventListener('mousedown', (event) => event.preventDefault())
+      if (action.active) button.setAttribute('aria-pressed', 'false')
+      buttons.push({ button, action })
+      groupElement.append(button)
+    }
+    toolbar.append(groupElement)
+  }
+
+  toolbar.addEventListener('keydown', (event) => {
+    const index = buttons.findIndex(({ button }) => button === document.activeElement)
+    if (index < 0) return
+    const last = buttons.length - 1
+    const next =
+      event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : undefined
+    if (next === undefined) return
+    event.preventDefault()
+    buttons[index]!.button.tabIndex = -1
+    buttons[next]!.button.tabIndex = 0
+    buttons[next]!.button.focus()
+  })
+
+  let frame = 0
+  const refresh = () => {
+    frame = 0
+    for (const { button, action } of buttons) {
+      if (action.active) button.setAttribute('aria-pressed', String(action.active(editor)))
+      // aria-disabled, not disabled: the button stays reachable with the arrow keys.
+      if (action.enabled) button.setAttribute('aria-disabled', String(!action.enabled(editor)))
+    }
+  }
+  const schedule = () => {
+    frame ||= requestAnimationFrame(refresh)
+  }
+  editor.on('transaction', schedule)
+  editor.on('focus', schedule)
+  refresh()
+  return toolbar
+}

@@ -1,0 +1,214 @@
+import type { Editor } from '@tiptap/core'
+import { CloseCode, LINK_KEY_PARAM, TITLE_FIELD, canWrite, docLink, type DocLinks, type Role } from '@quire/shared'
+import { ApiClient, ApiError, ServerUnreachable } from '../api/api-client.js'
+import { closeMessage, openFailureMessage } from '../collab/close-messages.js'
+import { watchAccess } from '../collab/access-watch.js'
+import { DocSession, type PermanentClose } from '../collab/doc-session.js'
+import { loadIdentity, saveIdentity } from '../collab/identity.js'
+import { keyOfHash, parseDocLink } from '../collab/link-key.js'
+import { offlineDbName } from '../collab/offline-copy.js'
+import { RecentDocs } from '../collab/recent-docs.js'
+import { createEditor } from '../editor/editor-setup.js'
+import { bindTitle } from '../editor/title-binding.js'
+import { createToolbar } from '../editor/toolbar.js'
+import { h } from '../ui/dom.js'
+import { createDownloadMenu } from '../ui/download-menu.js'
+import { icon } from '../ui/icons.js'
+import { showMessagePage } from '../ui/message-page.js'
+import { createNameField } from '../ui/name-field.js'
+import { createPresenceList } from '../ui/presence-list.js'
+import { createStatusBadge } from '../ui/status-badge.js'
+import { createStopNotice } from '../ui/stop-notice.js'
+import '../styles/editor.css'
+
+/** The documents API's error code for a document that does not exist (or no longer). */
+const DOC_NOT_FOUND = 'not_found'
+
+/** How the page learned what this key may do: from the server, or remembered while it is unreachable. */
+async function resolveRole(api: ApiClient, recent: RecentDocs, id: string, key: string): Promise<Role | ApiError | 'unreachable'> {
+  try {
+    return (await api.docInfo(id, key)).role
+  } catch (error) {
+    if (error instanceof ApiError) return error
+    if (error instanceof ServerUnreachable) return recent.roleOfKey(id, key) ?? 'unreachable'
+    throw error
+  }
+}
+
+/** The document page: `/d/<id>#key=<key>`. */
+export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
+  const key = keyOfHash(location.hash)
+  if (key === undefined) return showMessagePage(app, openFailureMessage(401))
+  // Another key for the same document (a pasted link): start again with it.
+  window.addEventListener('hashchange', () => {
+    if (keyOfHash(location.hash) !== key) location.reload()
+  })
+
+  const api = new ApiClient(location.origin)
+  const recent = new RecentDocs(localStorage)
+  const role = await resolveRole(api, recent, id, key)
+  if (role === 'unreachable') {
+    return showMessagePage(
+      app,
+      { title: 'The server cannot be reached', body: 'This document has not been opened on this device before, so there is no copy to show offline.', retry: true },
+      () => location.reload(),
+    )
+  }
+  if (role instanceof ApiError) {
+    // The document is gone: so is any copy of it on this device.
+    if (role.status === 404 && role.code === DOC_NOT_FOUND) {
+      indexedDB.deleteDatabase(offlineDbName(id))
+      recent.forget(id)
+    }
+    return showMessagePage(app, openFailureMessage(role.status), () => location.reload())
+  }
+  openDocument(app, { id, key, role, api, recent })
+}
+
+interface OpenOptions {
+  id: string
+  key: string
+  role: Role
+  api: ApiClient
+  recent: RecentDocs
+}
+
+function rememberVisit(recent: RecentDocs, id: string, role: Role, key: string): void {
+  const known = recent.get(id)?.links[role]
+  // Our key differs from the one remembered for this role: the links were rotated, the others are stale.
+  if (known !== undefined && parseDocLink(known)?.key !== key) recent.replaceLinks(id, {})
+  recent.remember(id, { links: { [role]: docLink(location.origin, id, key) } })
+}
+
+function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: OpenOptions): void {
+  let key = rest.key
+  const writer = canWrite(role)
+  rememberVisit(recent, id, role, key)
+  let identity = loadIdentity(localStorage)
+  const session = new DocSession({ id, key, role, origin: location.origin })
+
+  const titleInput = h('input', {
+    class: 'doc-title',
+    attrs: { type: 'text', 'aria-label': 'Document title', placeholder: 'Untitled', autocomplete: 'off', spellcheck: 'true' },
+  })
+  titleInput.readOnly = !writer
+  let currentTitle = ''
+  bindTitle(titleInput, session.doc.getText(TITLE_FIELD), (title) => {
+    currentTitle = title.trim()
+    document.title = `${currentTitle || 'Untitled'} · Quire`
+    recent.setTitle(id, currentTitle)
+  })
+  titleInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && writer) {
+      event.preventDefault()
+      editor.commands.focus('start')
+    }
+  })
+
+  const status = createStatusBadge(session.status)
+  session.on('status', status.show)
+  const alerts = h('div', { class: 'doc-alerts' })
+  const showError = (message: string) => {
+    alerts.replaceChildren(h('p', { class: 'inline-error', text: message, attrs: { role: 'alert' } }))
+  }
+
+  const editorHost = h('div', { class: 'editor-host' })
+  const editLink = () => {
+    if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
+  }
+  const editor: Editor = createEditor({ element: editorHost, doc: session.doc, provider: session.provider, user: identity, editable: writer, onEditLink: editLink })
+  const toolbar = writer ? createToolbar(editor, editLink) : null
+  const presence = createPresenceList(session.provider.awareness)
+
+  const shareButton = h(
+    'button',
+    { class: 'button button--primary', attrs: { type: 'button', 'aria-haspopup': 'dialog' } },
+    icon('share'),
+    h('span', { class: 'button__text', text: 'Share' }),
+  )
+  shareButton.addEventListener('click', async () => {
+    const { openShareDialog } = await import('../ui/share-dialog.js')
+    const dialog = openShareDialog({ role, links: recent.get(id)?.links ?? {}, rotate: rotateLinks, remove: deleteDocument })
+    dialog.addEventListener('close', () => shareButton.focus())
+  })
+
+  const download = createDownloadMenu({
+    fetchExport: (format) => api.exportDoc(id, key, format),
+    title: () => currentTitle,
+    onError: showError,
+  })
+
+  const header = h(
+    'header',
+    { class: 'doc-header' },
+    h('div', { class: 'doc-header__row' },
+      h('a', { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
+      titleInput,
+      writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
+      h('div', { class: 'doc-header__actions' }, download, shareButton),
+    ),
+    h('div', { class: 'doc-header__row doc-header__row--meta' },
+      status.element,
+      presence.element,
+      createNameField(identity, (next) => {
+        identity = next
+        saveIdentity(localStorage, identity)
+        editor.commands.updateUser(identity)
+      }),
+    ),
+    toolbar,
+  )
+  const main = h('main', { class: 'doc-main', attrs: { id: 'main' } }, alerts, editorHost)
+  // A button, not a #fragment link: the fragment holds the key.
+  const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
+  app.replaceChildren(skip, header, main)
+  app.dataset.role = role
+
+  async function rotateLinks(): Promise<DocLinks> {
+    // The owner key outlives a rotation (only edit and view keys are revoked), so this page carries on.
+    const links = await api.rotateLinks(id, key)
+    recent.replaceLinks(id, links)
+    const ownerKey = parseDocLink(links.owner)?.key
+    if (ownerKey !== undefined && ownerKey !== key) {
+      key = ownerKey
+      history.replaceState(history.state, '', `#${LINK_KEY_PARAM}=${encodeURIComponent(key)}`)
+      session.resume(key)
+    }
+    return links
+  }
+
+  async function deleteDocument(): Promise<void> {
+    session.pause()
+    try {
+      await api.deleteDoc(id, key)
+    } catch (error) {
+      session.resume()
+      throw error
+    }
+    await stopForGood({ code: CloseCode.documentDeleted, reason: 'deleted by its owner' })
+    document.querySelector<HTMLDialogElement>('dialog[open]')?.close()
+  }
+
+  /** The server closed for good (revoked, deleted, too large) or asks us to wait (too many). */
+  async function stopForGood(close: PermanentClose): Promise<void> {
+    const message = closeMessage(close.code, close.reason)
+    if (!message.retry) {
+      editor.setEditable(false)
+      toolbar?.remove()
+      titleInput.readOnly = true
+      document.title = `${message.title} · Quire`
+    }
+    const notice = createStopNotice(message, () => {
+      notice.remove()
+      session.resume()
+    })
+    alerts.replaceChildren(notice)
+    notice.querySelector<HTMLElement>('.notice__title')?.focus()
+    if (close.code === CloseCode.documentDeleted) {
+      recent.forget(id)
+      await session.offline.clear()
+    }
+  }
+  session.on('closed', (close) => void stopForGood(close))
+  watchAccess(session, api, () => key, (close) => session.stop(close))
+}
