@@ -154,6 +154,25 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
+  app.get<{ Params: { id: string } }>(
+    '/api/docs/:id/links',
+    {
+      preHandler: authorizer.require('owner'),
+      schema: {
+        summary: 'Read the current share links',
+        description: 'Owner key: the owner, edit and view links as they are now (after any rotation).',
+        tags: ['documents'],
+        security: bearer,
+        params: docIdParams,
+        response: { 200: { type: 'object', required: ['links'], properties: { links } }, 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError },
+      },
+    },
+    async (request) => {
+      const { meta } = request.access!
+      return { links: shareLinks(keys, publicOrigin(request, config.publicUrl), meta.id, meta.epoch) }
+    },
+  )
+
   app.post<{ Params: { id: string } }>(
     '/api/docs/:id/links/rotate',
     {

@@ -416,16 +416,22 @@ export class Room {
     this.#compaction = this.#deps.store
       .compact(this.id, state, this.#committedSeq, readTitle(this.doc))
       .then(
-        () => this.#deps.events.compacted?.(),
+        () => {
+          this.#deps.events.compacted?.()
+          return true
+        },
         (error: unknown) => {
           this.#deps.log.error({ err: error, docId: this.id }, 'compaction failed; the log is kept')
           this.#baseBytes = covered.base
           this.#logBytes += covered.log
           this.#logCount += covered.count
+          return false
         },
       )
-      .finally(() => {
+      .then((written) => {
         this.#compaction = undefined
+        // The log may have passed the threshold again while this one was written.
+        if (written) this.#compactIfDue()
       })
     return this.#compaction
   }

@@ -153,6 +153,18 @@ describe('GET /api/docs/:id', () => {
   })
 })
 
+describe('GET /api/docs/:id/links', () => {
+  it('gives the owner the current links, and nobody else', async () => {
+    const doc = await createDoc(server.url)
+    const response = await api(`/api/docs/${doc.id}/links`, { key: doc.keys.owner })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ links: doc.links })
+    await expectError(await api(`/api/docs/${doc.id}/links`, { key: doc.keys.edit }), 403, 'forbidden')
+    const rotated = (await (await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST', key: doc.keys.owner })).json()) as { links: unknown }
+    expect(await (await api(`/api/docs/${doc.id}/links`, { key: doc.keys.owner })).json()).toEqual(rotated)
+  })
+})
+
 describe('POST /api/docs/:id/links/rotate', () => {
   it('stops every older edit and view key at once, closes their sockets with 4401, and keeps the owner', async () => {
     const doc = await createDoc(server.url)
@@ -315,6 +327,7 @@ describe('the OpenAPI description', () => {
       '/api/docs',
       '/api/docs/{id}',
       '/api/docs/{id}/export',
+      '/api/docs/{id}/links',
       '/api/docs/{id}/links/rotate',
       '/api/docs/{id}/versions',
       '/api/docs/{id}/versions/{v}',

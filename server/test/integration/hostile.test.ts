@@ -15,7 +15,8 @@ let doc: TestDoc
 const url = (key = doc.keys.edit, id = doc.id) => `${server.collabUrl}/${id}?key=${key}`
 
 beforeAll(async () => {
-  server = await startServer({ config: { headersTimeoutMs: 1_000 } })
+  // Rooms stay loaded between a test's socket closing and its look at the room.
+  server = await startServer({ config: { headersTimeoutMs: 1_000, unloadGraceMs: 60_000 } })
 })
 afterAll(async () => {
   await server.close()
