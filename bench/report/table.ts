@@ -52,6 +52,10 @@ function rows(results: Results, servers: ServerId[]): Row[] {
   })
   out.push({ figure: 'server CPU per update (µs)', cell: (s) => { const t = get(results, 'throughput', s); return t && whole(t.serverCpuMicrosPerUpdate) } })
   out.push({
+    figure: 'CPU busy meanwhile, % of one core: server / load clients / other processes',
+    cell: (s) => { const t = get(results, 'throughput', s); return t && `${whole(t.serverCpuPercent)} / ${whole(t.clientCpuPercent)} / ${whole(t.otherCpuPercent)}` },
+  })
+  out.push({
     figure: 'converged: every client / a fresh client',
     cell: (s) => {
       const t = get(results, 'throughput', s)
@@ -69,8 +73,15 @@ function rows(results: Results, servers: ServerId[]): Row[] {
       },
     })
   }
-  out.push({ figure: 'many documents: KiB per document with its 2 sockets', cell: (s) => { const m = get(results, 'many-docs', s); return m && whole(m.kibPerDocument) } })
-  out.push({ figure: 'many documents: KiB per extra socket', cell: (s) => { const m = get(results, 'many-docs', s); return m && whole(m.kibPerSocket) } })
+  const docs = servers.map((s) => get(results, 'many-docs', s)?.docs).find((n) => n !== undefined)
+  out.push({
+    figure: `${whole(docs ?? NaN)} documents × 2 clients: RSS per document with its 2 sockets, after GC (KiB; live heap)`,
+    cell: (s) => { const m = get(results, 'many-docs', s); return m && `${whole(m.kibPerDocument)} (${whole(m.heapKibPerDocument)})` },
+  })
+  out.push({
+    figure: 'the same per second socket (KiB; live heap)',
+    cell: (s) => { const m = get(results, 'many-docs', s); return m && `${whole(m.kibPerSocket)} (${whole(m.heapKibPerSocket)})` },
+  })
   out.push({ figure: 'many documents: connections/s until synced', cell: (s) => { const m = get(results, 'many-docs', s); return m && whole(m.connectionsPerSecond) } })
   const loadCell = (pick: (c: ColdLoadResult) => ColdLoadResult['asStored']) => (s: ServerId) => {
     const c = get(results, 'cold-load', s)

@@ -16,7 +16,8 @@ export interface FanoutPoint extends Percentiles {
   /** Whether every client caught up with every typist once they stopped. */
   delivered: boolean
   serverCpuPercent: number
-  /** CPU that other processes of the machine used meanwhile, in % of one core. */
+  /** CPU of the load clients, and of other processes of the machine, in % of one core. */
+  clientCpuPercent: number
   otherCpuPercent: number
 }
 
@@ -41,13 +42,14 @@ async function measure(kind: ServerKind, context: ScenarioContext, clients: numb
       latencyFrom: start + warmupMs,
       acks: [],
     })
-    const { serverSeconds, wallSeconds, otherCpuPercent } = cpu.read()
+    const { serverSeconds, wallSeconds, clientCpuPercent, otherCpuPercent } = cpu.read()
     return {
       clients,
       ...percentiles(report.latencies),
       sent: report.sent.reduce((sum, [, n]) => sum + n, 0),
       delivered: report.drained && report.gaps === 0,
       serverCpuPercent: (100 * serverSeconds) / wallSeconds,
+      clientCpuPercent,
       otherCpuPercent,
     }
   } finally {

@@ -1,7 +1,8 @@
 /**
  * Many documents: 1 000 documents, each opened by one client that writes a line and shows its
- * presence, then by a second, mostly idle client. Memory from the server's RSS before, after
- * the first clients and after the second ones; connections per second over both rounds.
+ * presence, then by a second, mostly idle client. Memory is read after a full garbage
+ * collection (see memory-probe.ts) before, after the first clients and after the second ones:
+ * RSS from the OS, and the live JS heap; connections per second over both rounds.
  */
 import { sleep, wallClockMs } from '../clients/clock.js'
 import { SharedCounters } from '../clients/counters.js'
@@ -16,6 +17,9 @@ export interface ManyDocsResult {
   kibPerDocument: number
   /** RSS growth per second socket on an open document. */
   kibPerSocket: number
+  /** The same for the live JS heap (and external memory). */
+  heapKibPerDocument: number
+  heapKibPerSocket: number
   connectionsPerSecond: number
   rssMiB: { start: number; oneClientEach: number; twoClientsEach: number }
 }
@@ -42,7 +46,7 @@ export const manyDocs: Scenario<ManyDocsResult> = {
       const counters = new SharedCounters({ typists: count, timedClocks: 0 })
 
       await sleep(context.settings.settleMs)
-      const start = server.sample().rssBytes
+      const start = await server.liveMemory()
       let connecting = wallClockMs()
       assertOpened(`${kind.id} many documents`, await context.pool.open(counters, specs(0), { announce: true, timeoutMs: 60_000 }))
       let connectMs = wallClockMs() - connecting
@@ -56,21 +60,24 @@ export const manyDocs: Scenario<ManyDocsResult> = {
       })
       if (report.closed > 0) throw new Error(`${report.closed} sockets closed while writing`)
       await sleep(context.settings.settleMs)
-      const oneClientEach = server.sample().rssBytes
+      const oneClientEach = await server.liveMemory()
 
       connecting = wallClockMs()
       assertOpened(`${kind.id} many documents`, await context.pool.open(counters, specs(1), { announce: true, timeoutMs: 60_000 }))
       connectMs += wallClockMs() - connecting
       await sleep(context.settings.settleMs)
-      const twoClientsEach = server.sample().rssBytes
+      const twoClientsEach = await server.liveMemory()
+      const kib = (bytes: number) => bytes / count / 1024
       const MiB = 2 ** 20
       return {
         docs: count,
         sockets: 2 * count,
-        kibPerDocument: (twoClientsEach - start) / count / 1024,
-        kibPerSocket: (twoClientsEach - oneClientEach) / count / 1024,
+        kibPerDocument: kib(twoClientsEach.rssBytes - start.rssBytes),
+        kibPerSocket: kib(twoClientsEach.rssBytes - oneClientEach.rssBytes),
+        heapKibPerDocument: kib(twoClientsEach.heapBytes - start.heapBytes),
+        heapKibPerSocket: kib(twoClientsEach.heapBytes - oneClientEach.heapBytes),
         connectionsPerSecond: (2 * count) / (connectMs / 1000),
-        rssMiB: { start: start / MiB, oneClientEach: oneClientEach / MiB, twoClientsEach: twoClientsEach / MiB },
+        rssMiB: { start: start.rssBytes / MiB, oneClientEach: oneClientEach.rssBytes / MiB, twoClientsEach: twoClientsEach.rssBytes / MiB },
       }
     } finally {
       await context.pool.closeClients()

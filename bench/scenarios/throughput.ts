@@ -15,6 +15,8 @@ export interface ThroughputResult {
   updatesPerSecond: number
   serverCpuMicrosPerUpdate: number
   serverCpuPercent: number
+  /** CPU the load clients used meanwhile, in % of one core (the machine has two). */
+  clientCpuPercent: number
   otherCpuPercent: number
   /** Every client received every update of every other typist. */
   everyClientHoldsAll: boolean
@@ -50,7 +52,7 @@ export const throughput: Scenario<ThroughputResult> = {
       const cpu = new CpuWindow(server.pid)
       const acked0 = acked()
       await sleep(start + warmupMs + measureMs - wallClockMs())
-      const { serverSeconds, wallSeconds, otherCpuPercent } = cpu.read()
+      const { serverSeconds, wallSeconds, clientCpuPercent, otherCpuPercent } = cpu.read()
       const updates = acked() - acked0
       const report = await running
       const everyClientHoldsAll =
@@ -67,6 +69,7 @@ export const throughput: Scenario<ThroughputResult> = {
         updatesPerSecond: updates / wallSeconds,
         serverCpuMicrosPerUpdate: (serverSeconds * 1e6) / updates,
         serverCpuPercent: (100 * serverSeconds) / wallSeconds,
+        clientCpuPercent,
         otherCpuPercent,
         everyClientHoldsAll,
         serverHoldsAll,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Framing } from '../clients/wire.js'
+import { liveMemory, MEMORY_PROBE_ARGS, type LiveMemory } from './memory-probe.js'
 import type { ProcSample } from './proc.js'
 import { freePort, ServerProcess, type Exit } from './server-process.js'
 
@@ -75,6 +76,11 @@ export class RunningServer {
     return this.process.sample()
   }
 
+  /** Memory after a full garbage collection. */
+  liveMemory(): Promise<LiveMemory> {
+    return liveMemory(this.process)
+  }
+
   stop(): Promise<Exit> {
     return this.process.stop()
   }
@@ -95,7 +101,7 @@ export async function startNode(
   const { args, env = {}, readyPath } = launch(port)
   const process = await ServerProcess.start({
     name: kind.id,
-    args: [...(options.nodeArgs ?? []), ...args],
+    args: [...MEMORY_PROBE_ARGS, ...(options.nodeArgs ?? []), ...args],
     env,
     readyUrl: `http://127.0.0.1:${port}${readyPath}`,
   })

@@ -28,7 +28,9 @@ export class ServerProcess {
   readonly exited: Promise<Exit>
   readonly #child: ChildProcess
   #output = ''
+  #partial = ''
   #exit: Exit | undefined
+  readonly #lineWatchers = new Set<(line: string) => void>()
 
   private constructor(name: string, child: ChildProcess) {
     this.name = name
@@ -36,7 +38,11 @@ export class ServerProcess {
     if (child.pid === undefined) throw new Error(`${name} did not start`)
     this.pid = child.pid
     const keep = (chunk: Buffer) => {
-      this.#output = (this.#output + String(chunk)).slice(-OUTPUT_TAIL_CHARS)
+      const text = String(chunk)
+      this.#output = (this.#output + text).slice(-OUTPUT_TAIL_CHARS)
+      const lines = (this.#partial + text).split('\n')
+      this.#partial = lines.pop()!.slice(-OUTPUT_TAIL_CHARS)
+      for (const line of lines) for (const watcher of this.#lineWatchers) watcher(line)
     }
     child.stdout?.on('data', keep)
     child.stderr?.on('data', keep)
@@ -75,6 +81,23 @@ export class ServerProcess {
 
   get output(): string {
     return this.#output
+  }
+
+  /** The next line of output that `matches`, written after this call. */
+  nextOutputLine(matches: (line: string) => boolean, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const watcher = (line: string) => {
+        if (!matches(line)) return
+        this.#lineWatchers.delete(watcher)
+        clearTimeout(timer)
+        resolve(line)
+      }
+      const timer = setTimeout(() => {
+        this.#lineWatchers.delete(watcher)
+        reject(new Error(`${this.name} did not write the expected line within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.#lineWatchers.add(watcher)
+    })
   }
 
   get running(): boolean {
