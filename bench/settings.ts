@@ -17,7 +17,8 @@ export interface Settings {
   coldLoad: { updates: number; window: number; runs: number }
   joinStorm: { clients: number; docBytes: number; chunkBytes: number }
   presence: { watchers: number; movers: number; ratePerSecond: number; measureMs: number }
-  durability: { updates: number; ratePerSecond: number }
+  /** `restoreTimeoutMs`: how long a fresh client waits for a restarted server's copy. */
+  durability: { updates: number; ratePerSecond: number; restoreTimeoutMs: number }
 }
 
 export const FULL: Settings = {
@@ -31,13 +32,13 @@ export const FULL: Settings = {
   coldLoad: { updates: 100_000, window: 64, runs: 3 },
   joinStorm: { clients: 150, docBytes: 4 * 1024 * 1024, chunkBytes: 16 * 1024 },
   presence: { watchers: 200, movers: 20, ratePerSecond: 10, measureMs: 6_000 },
-  durability: { updates: 1_000, ratePerSecond: 200 },
+  durability: { updates: 1_000, ratePerSecond: 200, restoreTimeoutMs: 3_000 },
 }
 
 export const QUICK: Settings = {
   quick: true,
   workers: 2,
-  quietWaitMs: 2_000,
+  quietWaitMs: 0,
   settleMs: 300,
   fanout: { clients: [10, 50], typists: 4, ratePerSecond: 20, warmupMs: 200, measureMs: 1_000 },
   throughput: { clients: 20, window: 16, warmupMs: 300, measureMs: 1_200 },
@@ -45,5 +46,5 @@ export const QUICK: Settings = {
   coldLoad: { updates: 5_000, window: 64, runs: 1 },
   joinStorm: { clients: 30, docBytes: 1024 * 1024, chunkBytes: 16 * 1024 },
   presence: { watchers: 50, movers: 10, ratePerSecond: 10, measureMs: 800 },
-  durability: { updates: 200, ratePerSecond: 200 },
+  durability: { updates: 200, ratePerSecond: 200, restoreTimeoutMs: 1_000 },
 }

@@ -23,9 +23,6 @@ export interface DurabilityResult {
   flatOut: DurabilityRun
 }
 
-/** How long a fresh client waits for a restarted server to hand over what it has. */
-const RESTORE_TIMEOUT_MS = 2_000
-
 async function killAfterLastEcho(kind: ServerKind, context: ScenarioContext, ratePerSecond: number | undefined): Promise<DurabilityRun> {
   const { updates } = context.settings.durability
   const counters = new SharedCounters({ typists: 1, timedClocks: 0 })
@@ -54,7 +51,7 @@ async function killAfterLastEcho(kind: ServerKind, context: ScenarioContext, rat
     try {
       const [restored] = await context.pool.open(counters, clientsOf(restarted, doc, 1, 2), {
         expect: [[TYPIST_CLIENT_BASE, updates]],
-        timeoutMs: RESTORE_TIMEOUT_MS,
+        timeoutMs: context.settings.durability.restoreTimeoutMs,
       })
       const survived = Math.min(updates, restored?.held[0] ?? 0)
       return { sent: counters.sent(0), seenBeforeKill, survived, lost: updates - survived }

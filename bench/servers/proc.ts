@@ -129,6 +129,7 @@ export class CpuWindow {
  * someone else's build. Returns what the others used in the last second.
  */
 export async function waitForQuietMachine(maxWaitMs: number, thresholdPercent = 20): Promise<number> {
+  if (maxWaitMs <= 0) return NaN
   const until = Date.now() + maxWaitMs
   for (;;) {
     const machine = machineBusySeconds()
