@@ -6,6 +6,7 @@
  *   npm run bench -- --quick           a smoke run (about a minute)
  *   npm run bench -- --servers quire,hocuspocus --scenarios throughput,presence
  *   npm run bench -- --cpu-prof        Quire writes a CPU profile per scenario into bench/results/profiles
+ *   npm run bench -- --servers quire,quire-nosync   Quire with and without an fsync per batch
  *   npm run bench -- --docs            also writes the table and chart into docs/
  *
  * Prints a table on stdout (progress on stderr) and writes JSON and an SVG chart under
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util'
 import { LoadPool } from './clients/pool.js'
 import { writeResults } from './report/results.js'
 import { describeEnvironment } from './report/environment.js'
-import { ALL_SERVERS } from './servers/all.js'
+import { ALL_SERVERS, DEFAULT_SERVERS } from './servers/all.js'
 import { waitForQuietMachine } from './servers/proc.js'
 import { REPO_ROOT, type ServerId, type ServerKind } from './servers/server-kind.js'
 import { SCENARIOS } from './scenarios/all.js'
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 
 const settings = values.quick ? QUICK : FULL
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean)
-const serverIds = list(values.servers) ?? ALL_SERVERS.map((kind) => kind.id)
+const serverIds = list(values.servers) ?? [...DEFAULT_SERVERS]
 const scenarioIds = list(values.scenarios) ?? SCENARIOS.map((scenario) => scenario.id)
 for (const id of serverIds) if (!ALL_SERVERS.some((kind) => kind.id === id)) throw new Error(`unknown server ${id}`)
 for (const id of scenarioIds) if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new Error(`unknown scenario ${id}`)
@@ -65,7 +66,7 @@ const context: ScenarioContext = {
   },
   async start(kind: ServerKind, dataDir: string, port?: number) {
     const nodeArgs =
-      values['cpu-prof'] && kind.id === 'quire'
+      values['cpu-prof'] && kind.id.startsWith('quire')
         ? ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${currentScenario}-${profiles++}.cpuprofile`]
         : []
     return kind.start({ dataDir, port, nodeArgs })
@@ -81,8 +82,10 @@ try {
       if (kind.id === 'relay' && !scenario.withRelay) continue
       const others = await waitForQuietMachine(settings.quietWaitMs)
       log(`${scenario.title}: ${kind.label}${others >= 20 ? ` (other processes busy: ${Math.round(others)}% of a core)` : ''}`)
+      const began = Date.now()
       try {
         results[scenario.id]![kind.id] = await scenario.run(kind, context)
+        log(`  (${((Date.now() - began) / 1000).toFixed(1)} s)`)
       } catch (error) {
         log(`  failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
         results[scenario.id]![kind.id] = { error: error instanceof Error ? error.message : String(error) }
