@@ -7,8 +7,9 @@ export interface Settings {
   quick: boolean
   /** Load worker threads. */
   workers: number
-  /** How long to wait, before each measurement, for other processes to quieten down. */
+  /** How long to wait, before each measurement, for other processes to quieten down; in all. */
   quietWaitMs: number
+  quietBudgetMs: number
   /** How long a server is left alone before its memory is read or the next phase starts. */
   settleMs: number
   fanout: { clients: number[]; typists: number; ratePerSecond: number; warmupMs: number; measureMs: number }
@@ -24,7 +25,8 @@ export interface Settings {
 export const FULL: Settings = {
   quick: false,
   workers: 2,
-  quietWaitMs: 20_000,
+  quietWaitMs: 15_000,
+  quietBudgetMs: 120_000,
   settleMs: 1_500,
   fanout: { clients: [10, 50, 200], typists: 4, ratePerSecond: 20, warmupMs: 1_000, measureMs: 8_000 },
   throughput: { clients: 20, window: 16, warmupMs: 2_000, measureMs: 10_000 },
@@ -39,6 +41,7 @@ export const QUICK: Settings = {
   quick: true,
   workers: 2,
   quietWaitMs: 0,
+  quietBudgetMs: 0,
   settleMs: 300,
   fanout: { clients: [10, 50], typists: 4, ratePerSecond: 20, warmupMs: 200, measureMs: 1_000 },
   throughput: { clients: 20, window: 16, warmupMs: 300, measureMs: 1_200 },

@@ -51,6 +51,7 @@ const workRoot = await mkdtemp(join(tmpdir(), 'quire-bench-'))
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const started = Date.now()
 let currentScenario = ''
+let quietBudget = settings.quietBudgetMs
 let dirs = 0
 let profiles = 0
 
@@ -80,7 +81,9 @@ try {
     results[scenario.id] = {}
     for (const kind of servers) {
       if (kind.id === 'relay' && !scenario.withRelay) continue
-      const others = await waitForQuietMachine(settings.quietWaitMs)
+      const waitStarted = Date.now()
+      const others = await waitForQuietMachine(Math.min(settings.quietWaitMs, quietBudget))
+      quietBudget -= Date.now() - waitStarted
       log(`${scenario.title}: ${kind.label}${others >= 20 ? ` (other processes busy: ${Math.round(others)}% of a core)` : ''}`)
       const began = Date.now()
       try {
