@@ -20,7 +20,8 @@ export interface LiveMemory {
   heapBytes: number
 }
 
-export async function liveMemory(server: ServerProcess, timeoutMs = 10_000): Promise<LiveMemory> {
+/** Bounded generously: a server whose event loop is busy (a synchronous SQLite write) answers late. */
+export async function liveMemory(server: ServerProcess, timeoutMs = 60_000): Promise<LiveMemory> {
   const line = server.nextOutputLine((text) => text.startsWith(MARK), timeoutMs)
   process.kill(server.pid, 'SIGUSR2')
   const usage = JSON.parse((await line).slice(MARK.length)) as NodeJS.MemoryUsage
