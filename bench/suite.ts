@@ -68,7 +68,7 @@ const context: ScenarioContext = {
   async start(kind: ServerKind, dataDir: string, port?: number) {
     const nodeArgs =
       values['cpu-prof'] && kind.id.startsWith('quire')
-        ? ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${currentScenario}-${profiles++}.cpuprofile`]
+        ? ['--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${currentScenario}-${kind.id}-${profiles++}.cpuprofile`]
         : []
     return kind.start({ dataDir, port, nodeArgs })
   },

@@ -2,7 +2,7 @@
  * Where a CPU profile's time went: self time by function and by package, busy time only
  * (idle left out). For the profiles `npm run bench -- --cpu-prof` writes for Quire.
  *
- *   npx tsx bench/report/cpu-profile.ts bench/results/profiles/throughput-0.cpuprofile [--top 30]
+ *   npx tsx bench/report/cpu-profile.ts bench/results/profiles/throughput-quire-0.cpuprofile [--top 30]
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -30,7 +30,8 @@ function origin(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)'
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (modules) return modules[1]!
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0]
+  // node:internal/streams/writable → node:internal/streams
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/')
   const repo = /\/(server|shared|bench)\/(?:dist|src)?\/?(.*)$/.exec(url)
   if (repo) return `${repo[1]}/${repo[2]!.split('/')[0]}`
   return url
