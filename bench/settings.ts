@@ -46,8 +46,8 @@ export const QUICK: Settings = {
   fanout: { clients: [10, 50], typists: 4, ratePerSecond: 20, warmupMs: 200, measureMs: 1_000 },
   throughput: { clients: 20, window: 16, warmupMs: 300, measureMs: 1_200 },
   manyDocs: { docs: 100 },
-  coldLoad: { updates: 5_000, window: 64, runs: 1 },
+  coldLoad: { updates: 3_000, window: 64, runs: 1 },
   joinStorm: { clients: 30, docBytes: 1024 * 1024, chunkBytes: 16 * 1024 },
   presence: { watchers: 50, movers: 10, ratePerSecond: 10, measureMs: 800 },
-  durability: { updates: 200, ratePerSecond: 200, restoreTimeoutMs: 1_000 },
+  durability: { updates: 100, ratePerSecond: 200, restoreTimeoutMs: 1_000 },
 }
