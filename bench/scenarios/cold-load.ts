@@ -60,7 +60,8 @@ async function timeLoad(context: ScenarioContext, kind: ServerKind, golden: stri
     return { firstAnswerMs: opened!.step2Ms, fullDocumentMs: opened!.syncedMs }
   } finally {
     await context.pool.closeClients()
-    await server.kill()
+    // Politely, so that a profiled server writes its profile; the copy is thrown away.
+    await server.stop()
     await removeDir(dataDir)
   }
 }
