@@ -22,6 +22,18 @@ export interface Exit {
   signal: NodeJS.Signals | null
 }
 
+/** Servers still running, killed if the suite itself exits without stopping them. */
+const running = new Set<ChildProcess>()
+let exitHookInstalled = false
+
+function killLeftoversOnExit(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGKILL')
+  })
+}
+
 export class ServerProcess {
   readonly name: string
   readonly pid: number
@@ -46,8 +58,11 @@ export class ServerProcess {
     }
     child.stdout?.on('data', keep)
     child.stderr?.on('data', keep)
+    running.add(child)
+    killLeftoversOnExit()
     this.exited = new Promise((resolve) =>
       child.on('exit', (code, signal) => {
+        running.delete(child)
         this.#exit = { code, signal }
         resolve(this.#exit)
       }),
