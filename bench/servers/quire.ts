@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CreateDocResponse } from '@quire/shared'
+import { REPO_ROOT, RunningServer, startNode, type DocRef, type ServerKind, type StartOptions } from './server-kind.js'
+
+const MAIN = join(REPO_ROOT, 'server/dist/main.js')
+
+/** The key of a share link: `<origin>/d/<id>#key=<key>`. */
+function keyOf(link: string): string {
+  const key = /[#&]key=([^&]+)/.exec(new URL(link).hash)?.[1]
+  if (!key) throw new Error(`no key in the link ${link}`)
+  return decodeURIComponent(key)
+}
+
+async function createDoc(server: RunningServer): Promise<DocRef> {
+  const response = await fetch(`${server.httpUrl}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Bench' }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  if (response.status !== 201) throw new Error(`POST /api/docs answered ${response.status}: ${await response.text()}`)
+  const { id, links } = (await response.json()) as CreateDocResponse
+  return { name: id, path: `/collab/${id}?key=${encodeURIComponent(keyOf(links.edit))}` }
+}
+
+function quireKind(id: 'quire' | 'quire-nosync', label: string, env: Record<string, string>): ServerKind {
+  return {
+    id,
+    label,
+    framing: 'yws',
+    stateful: true,
+    storesLater: false,
+    start(options: StartOptions): Promise<RunningServer> {
+      if (!existsSync(MAIN)) throw new Error('server/dist/main.js is missing: build first (npm run bench does)')
+      return startNode(
+        this,
+        options,
+        (port) => ({
+          args: [MAIN],
+          env: {
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            DATA_DIR: options.dataDir,
+            LOG_LEVEL: 'warn',
+            // Every load client comes from 127.0.0.1.
+            CREATE_RATE_PER_MINUTE: '1000000',
+            MAX_SOCKETS_PER_ADDRESS: '1000000',
+            ...env,
+          },
+          readyPath: '/readyz',
+        }),
+        createDoc,
+      )
+    },
+  }
+}
+
+/** Quire as `npm start` runs it (built first), limits for one client address raised. */
+export const quire = quireKind('quire', 'Quire', {})
+
+/**
+ * The same without an fsync per write batch: writes still reach the OS before anything is
+ * relayed (a SIGKILL loses nothing), a power cut may take the last seconds. Not in the
+ * default run; `--servers quire,quire-nosync` shows what the fsync costs.
+ */
+export const quireNoSync = quireKind('quire-nosync', 'Quire, SYNC_WRITES=false', { SYNC_WRITES: 'false' })
