@@ -17,7 +17,7 @@ export interface DocMeta {
   epoch: number
 }
 
-/** One logged update, in the order it was written. */
+/** One logged update, in the order it was written (the updates of one batch share a seq). */
 export interface LogEntry {
   seq: number
   update: Uint8Array
@@ -27,6 +27,8 @@ export interface LogEntry {
 export interface StoredDoc {
   base: Uint8Array | undefined
   log: LogEntry[]
+  /** The last seq written (in the log, or folded into the base); the next write takes a higher one. */
+  lastSeq: number
 }
 
 /** A saved version of a document: its metadata, and its whole state. */
@@ -41,10 +43,11 @@ export interface SnapshotDoc {
   stored: StoredDoc
 }
 
+/** One document's updates of one write batch: a single log entry. */
 export interface LogAppend {
   docId: string
   seq: number
-  update: Uint8Array
+  updates: readonly Uint8Array[]
 }
 
 export interface DocStore {
@@ -57,7 +60,7 @@ export interface DocStore {
   getMeta(id: string): Promise<DocMeta | undefined>
   putMeta(meta: DocMeta): Promise<void>
   loadDoc(id: string): Promise<StoredDoc>
-  /** Appends updates of any number of documents in one atomic write. */
+  /** Appends the updates of any number of documents in one atomic write, an entry each. */
   appendUpdates(entries: readonly LogAppend[]): Promise<void>
   /** Replaces the base with `state` and drops the log up to `throughSeq`, atomically. */
   compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>

@@ -1,4 +1,6 @@
 import { Level } from 'level'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
@@ -19,7 +21,10 @@ import {
  *   d!<id>!title         the title as of the last compaction
  *   d!<id>!touched       ISO time of the last content write
  *   d!<id>!base          compacted Yjs state
- *   d!<id>!log!<seq>     one update; seq as 12 hex digits so keys sort in write order
+ *   d!<id>!baseseq       the last log seq the base covers (reads of the log start after it,
+ *                        past the deletions a compaction leaves until LevelDB clears them)
+ *   d!<id>!log!<seq>     one write batch's updates of the document, packed; seq as 12 hex
+ *                        digits so keys sort in write order
  *   d!<id>!vi!<v>        a version's metadata (JSON); v as 8 hex digits
  *   d!<id>!vs!<v>        a version's state
  */
@@ -29,6 +34,7 @@ const metaKey = (id: string) => `d!${id}!meta`
 const titleKey = (id: string) => `d!${id}!title`
 const touchedKey = (id: string) => `d!${id}!touched`
 const baseKey = (id: string) => `d!${id}!base`
+const baseSeqKey = (id: string) => `d!${id}!baseseq`
 const logPrefix = (id: string) => `d!${id}!log!`
 const logEnd = (id: string) => `d!${id}!log"`
 const logKey = (id: string, seq: number) => logPrefix(id) + seq.toString(16).padStart(12, '0')
@@ -107,30 +113,38 @@ export class LevelStore implements DocStore {
   }
 
   async #loadDoc(id: string, read: ReadOptions): Promise<StoredDoc> {
-    const base = await this.#db.get(baseKey(id), read)
+    const [base, baseSeq] = await this.#db.getMany([baseKey(id), baseSeqKey(id)], read)
     const prefix = logPrefix(id)
     // One call for the whole range: an await per entry costs more than the reading.
-    const entries = await this.#db.iterator({ ...read, gt: prefix, lt: logEnd(id) }).all()
-    const log: LogEntry[] = entries.map(([key, update]) => ({ seq: parseInt(key.slice(prefix.length), 16), update }))
-    return { base, log }
+    const compactedThrough = baseSeq === undefined ? -1 : decodeSeq(baseSeq)
+    const from = compactedThrough < 0 ? { gt: prefix } : { gt: logKey(id, compactedThrough) }
+    const entries = await this.#db.iterator({ ...read, ...from, lt: logEnd(id) }).all()
+    const log: LogEntry[] = []
+    let lastSeq = compactedThrough
+    for (const [key, packed] of entries) {
+      lastSeq = parseInt(key.slice(prefix.length), 16)
+      for (const update of unpackUpdates(packed)) log.push({ seq: lastSeq, update })
+    }
+    return { base, log, lastSeq }
   }
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
     const now = encoder.encode(new Date().toISOString())
     const ops: BatchOp[] = []
-    const touched = new Set<string>()
-    for (const { docId, seq, update } of entries) {
-      ops.push({ type: 'put', key: logKey(docId, seq), value: update })
-      touched.add(docId)
+    for (const { docId, seq, updates } of entries) {
+      ops.push({ type: 'put', key: logKey(docId, seq), value: packUpdates(updates) })
+      ops.push({ type: 'put', key: touchedKey(docId), value: now })
     }
-    for (const docId of touched) ops.push({ type: 'put', key: touchedKey(docId), value: now })
     await this.#write(ops)
   }
 
   async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
-    const [first] = await this.#db.keys({ gt: logPrefix(id), lt: logEnd(id), limit: 1 }).all()
+    const baseSeq = await this.#db.get(baseSeqKey(id))
+    const after = baseSeq === undefined ? logPrefix(id) : logKey(id, decodeSeq(baseSeq))
+    const [first] = await this.#db.keys({ gt: after, lt: logEnd(id), limit: 1 }).all()
     const ops: BatchOp[] = [
       { type: 'put', key: baseKey(id), value: state },
+      { type: 'put', key: baseSeqKey(id), value: encoder.encode(String(throughSeq)) },
       { type: 'put', key: titleKey(id), value: encoder.encode(title) },
     ]
     if (first !== undefined) {
@@ -249,6 +263,28 @@ export class LevelStore implements DocStore {
       }
     }
   }
+}
+
+/** A batch's updates as one value: a count, then each update with its length. */
+function packUpdates(updates: readonly Uint8Array[]): Uint8Array {
+  const packed = encoding.createEncoder()
+  encoding.writeVarUint(packed, updates.length)
+  for (const update of updates) encoding.writeVarUint8Array(packed, update)
+  return encoding.toUint8Array(packed)
+}
+
+function unpackUpdates(packed: Uint8Array): Uint8Array[] {
+  const decoder = decoding.createDecoder(packed)
+  const count = decoding.readVarUint(decoder)
+  const updates: Uint8Array[] = []
+  for (let i = 0; i < count; i++) updates.push(decoding.readVarUint8Array(decoder))
+  return updates
+}
+
+function decodeSeq(bytes: Uint8Array): number {
+  const seq = Number(decoder.decode(bytes))
+  if (!Number.isSafeInteger(seq)) throw new Error('a stored base sequence number is corrupt')
+  return seq
 }
 
 function encodeMeta(meta: DocMeta): Uint8Array {

@@ -4,8 +4,9 @@ import type { DocMeta, DocStore, LogAppend, SnapshotDoc, StoredDoc, StoredVersio
 interface MemoryDoc {
   meta: DocMeta
   base: Uint8Array
-  log: Map<number, Uint8Array>
+  log: Map<number, readonly Uint8Array[]>
   versions: Map<number, StoredVersion>
+  compactedThrough: number
 }
 
 /** A store that keeps everything in memory: for unit tests and tools, never for serving. */
@@ -17,7 +18,7 @@ export class MemoryStore implements DocStore {
   async close(): Promise<void> {}
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
-    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map() })
+    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map(), compactedThrough: -1 })
   }
 
   async getMeta(id: string): Promise<DocMeta | undefined> {
@@ -32,17 +33,18 @@ export class MemoryStore implements DocStore {
 
   async loadDoc(id: string): Promise<StoredDoc> {
     const doc = this.#docs.get(id)
-    if (!doc) return { base: undefined, log: [] }
-    const log = [...doc.log].sort(([a], [b]) => a - b).map(([seq, update]) => ({ seq, update }))
-    return { base: doc.base, log }
+    if (!doc) return { base: undefined, log: [], lastSeq: -1 }
+    const entries = [...doc.log].sort(([a], [b]) => a - b)
+    const log = entries.flatMap(([seq, updates]) => updates.map((update) => ({ seq, update })))
+    return { base: doc.base, log, lastSeq: entries.at(-1)?.[0] ?? doc.compactedThrough }
   }
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
     const now = new Date().toISOString()
-    for (const { docId, seq, update } of entries) {
+    for (const { docId, seq, updates } of entries) {
       const doc = this.#docs.get(docId)
       if (!doc) continue
-      doc.log.set(seq, update.slice())
+      doc.log.set(seq, updates.map((update) => update.slice()))
       doc.meta.updatedAt = now
     }
   }
@@ -52,6 +54,7 @@ export class MemoryStore implements DocStore {
     if (!doc) return
     doc.base = state.slice()
     doc.meta.title = title
+    doc.compactedThrough = Math.max(doc.compactedThrough, throughSeq)
     for (const seq of doc.log.keys()) if (seq <= throughSeq) doc.log.delete(seq)
   }
 

@@ -142,7 +142,7 @@ export class Room {
     this.#baseBytes = base?.length ?? 0
     this.#logCount = log.length
     this.#logBytes = log.reduce((sum, { update }) => sum + update.length, 0)
-    this.#committedSeq = log.at(-1)?.seq ?? -1
+    this.#committedSeq = stored.lastSeq
     this.#nextSeq = this.#committedSeq + 1
     this.#compactIfDue()
   }
@@ -304,13 +304,15 @@ export class Room {
     return size() <= this.#deps.limits.maxDocumentBytes
   }
 
-  /** For the writer: the queued updates, numbered, to write in its next batch. */
+  /** For the writer: the queued updates, as one log entry for its next batch. */
   takeQueued(): LogAppend[] {
     const taken = this.#queued
+    if (taken.length === 0) return []
     this.#queued = []
-    for (const entry of taken) entry.seq = this.#nextSeq++
+    const seq = this.#nextSeq++
+    for (const entry of taken) entry.seq = seq
     this.#writing.push(...taken)
-    return taken.map(({ seq, update }) => ({ docId: this.id, seq, update }))
+    return [{ docId: this.id, seq, updates: taken.map(({ update }) => update) }]
   }
 
   /** For the writer: the batch is on disk, so apply it and relay what it changed. */

@@ -41,7 +41,8 @@ export class WriteQueue implements UpdateWriter {
     let failed = false
     try {
       await this.#store.appendUpdates(entries)
-      this.#events.batchWritten?.(entries.length, (performance.now() - started) / 1000)
+      const updates = entries.reduce((sum, entry) => sum + entry.updates.length, 0)
+      this.#events.batchWritten?.(updates, (performance.now() - started) / 1000)
     } catch {
       failed = true
       this.#events.writeFailed?.()

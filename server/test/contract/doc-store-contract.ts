@@ -17,6 +17,7 @@ function plain(doc: StoredDoc): StoredDoc {
   return {
     base: doc.base && Uint8Array.from(doc.base),
     log: doc.log.map(({ seq, update }) => ({ seq, update: Uint8Array.from(update) })),
+    lastSeq: doc.lastSeq,
   }
 }
 
@@ -40,7 +41,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     it('creates a document with its metadata and first state', async () => {
       await store.createDoc(meta('a'), bytes(1, 2, 3))
       expect(await store.getMeta('a')).toEqual(meta('a'))
-      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(1, 2, 3), log: [] })
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(1, 2, 3), log: [], lastSeq: -1 })
       expect(await store.getMeta('b')).toBeUndefined()
     })
 
@@ -48,11 +49,11 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       await store.createDoc(meta('a'), bytes(0))
       await store.createDoc(meta('b'), bytes(0))
       await store.appendUpdates([
-        { docId: 'a', seq: 0, update: bytes(10) },
-        { docId: 'b', seq: 0, update: bytes(20) },
-        { docId: 'a', seq: 1, update: bytes(11) },
+        { docId: 'a', seq: 0, updates: [bytes(10)] },
+        { docId: 'b', seq: 0, updates: [bytes(20)] },
+        { docId: 'a', seq: 1, updates: [bytes(11)] },
       ])
-      await store.appendUpdates([{ docId: 'a', seq: 2, update: bytes(12) }])
+      await store.appendUpdates([{ docId: 'a', seq: 2, updates: [bytes(12)] }])
       const a = plain(await store.loadDoc('a'))
       expect(a.log).toEqual([
         { seq: 0, update: bytes(10) },
@@ -65,7 +66,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('keeps the log in sequence order past 16 and 256 entries', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      const entries = Array.from({ length: 300 }, (_, seq) => ({ docId: 'a', seq, update: bytes(seq % 256) }))
+      const entries = Array.from({ length: 300 }, (_, seq) => ({ docId: 'a', seq, updates: [bytes(seq % 256)] }))
       await store.appendUpdates(entries.reverse())
       const { log } = await store.loadDoc('a')
       expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: 300 }, (_, seq) => seq))
@@ -73,10 +74,31 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('compacts: a new base and title, the log up to a sequence dropped, later entries kept', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      await store.appendUpdates([0, 1, 2, 3].map((seq) => ({ docId: 'a', seq, update: bytes(seq) })))
+      await store.appendUpdates([0, 1, 2, 3].map((seq) => ({ docId: 'a', seq, updates: [bytes(seq)] })))
       await store.compact('a', bytes(9, 9), 2, 'New title')
-      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(9, 9), log: [{ seq: 3, update: bytes(3) }] })
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(9, 9), log: [{ seq: 3, update: bytes(3) }], lastSeq: 3 })
       expect((await store.getMeta('a'))!.title).toBe('New title')
+    })
+
+    it('keeps a batch of updates as one entry, read back one update at a time, in order', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1), bytes(2, 2), bytes(3)] }])
+      await store.appendUpdates([{ docId: 'a', seq: 1, updates: [bytes(4)] }])
+      expect(plain(await store.loadDoc('a')).log).toEqual([
+        { seq: 0, update: bytes(1) },
+        { seq: 0, update: bytes(2, 2) },
+        { seq: 0, update: bytes(3) },
+        { seq: 1, update: bytes(4) },
+      ])
+    })
+
+    it('remembers the last seq a compaction folded, so numbering goes on after it', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.appendUpdates([0, 1, 2].map((seq) => ({ docId: 'a', seq, updates: [bytes(seq)] })))
+      await store.compact('a', bytes(7), 2, 'Folded')
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(7), log: [], lastSeq: 2 })
+      await store.appendUpdates([{ docId: 'a', seq: 3, updates: [bytes(3)] }])
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(7), log: [{ seq: 3, update: bytes(3) }], lastSeq: 3 })
     })
 
     it('changes the epoch without touching the title', async () => {
@@ -89,16 +111,16 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     it('deletes everything of a document and nothing of another', async () => {
       await store.createDoc(meta('a'), bytes(0))
       await store.createDoc(meta('a-b'), bytes(5))
-      await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }, { docId: 'a-b', seq: 0, update: bytes(6) }])
+      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }, { docId: 'a-b', seq: 0, updates: [bytes(6)] }])
       await store.deleteDoc('a')
       expect(await store.getMeta('a')).toBeUndefined()
-      expect(plain(await store.loadDoc('a'))).toEqual({ base: undefined, log: [] })
-      expect(plain(await store.loadDoc('a-b'))).toEqual({ base: bytes(5), log: [{ seq: 0, update: bytes(6) }] })
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: undefined, log: [], lastSeq: -1 })
+      expect(plain(await store.loadDoc('a-b'))).toEqual({ base: bytes(5), log: [{ seq: 0, update: bytes(6) }], lastSeq: 0 })
     })
 
     it('lists every document', async () => {
       for (const id of ['z', 'a', 'a-b', 'm_1']) await store.createDoc(meta(id), bytes(0))
-      await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }])
+      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }])
       const ids: string[] = []
       for await (const doc of store.listDocs()) ids.push(doc.id)
       expect(ids.sort()).toEqual(['a', 'a-b', 'm_1', 'z'])
@@ -107,7 +129,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     it('reads every document at one point in time for a backup, whatever is written meanwhile', async () => {
       for (const id of ['a', 'b']) {
         await store.createDoc(meta(id), bytes(0))
-        await store.appendUpdates([{ docId: id, seq: 0, update: bytes(1) }])
+        await store.appendUpdates([{ docId: id, seq: 0, updates: [bytes(1)] }])
       }
       const reading = store.snapshotDocs()[Symbol.asyncIterator]()
       const first = await reading.next()
@@ -117,7 +139,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect((await reading.next()).done).toBe(true)
       for (const { value } of [first, second]) {
         expect(value!.meta.title).toBe(`Title of ${value!.meta.id}`)
-        expect(plain(value!.stored)).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }] })
+        expect(plain(value!.stored)).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }], lastSeq: 0 })
       }
     })
 
@@ -140,7 +162,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect(await store.getVersion('a', 3)).toBeUndefined()
       await store.deleteVersions('a', [1, 17])
       expect((await store.listVersions('a')).map((version) => version.v)).toEqual([2])
-      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [] })
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [], lastSeq: -1 })
       await store.deleteDoc('a')
       expect(await store.listVersions('a')).toEqual([])
     })
@@ -148,9 +170,9 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     if (harness.reopen) {
       it('keeps everything across a close and an open', async () => {
         await store.createDoc(meta('a'), bytes(0))
-        await store.appendUpdates([{ docId: 'a', seq: 0, update: bytes(1) }])
+        await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }])
         store = await harness.reopen!(store)
-        expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }] })
+        expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }], lastSeq: 0 })
         expect((await store.getMeta('a'))!.title).toBe('Title of a')
       })
     }

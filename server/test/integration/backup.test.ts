@@ -108,7 +108,7 @@ describe('the quire command on a stopped server’s store', () => {
     await store.open()
     const writer = new Y.Doc()
     writer.getText('t').insert(0, 'logged')
-    await store.appendUpdates([{ docId: doc.id, seq: 0, update: Y.encodeStateAsUpdate(writer) }])
+    await store.appendUpdates([{ docId: doc.id, seq: 0, updates: [Y.encodeStateAsUpdate(writer)] }])
     await store.close()
 
     const env = { DATA_DIR: dataDir }

@@ -131,7 +131,7 @@ describe('deep nesting', () => {
       await own.stop()
       const store = new LevelStore(join(own.dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
       await store.open()
-      await store.appendUpdates([{ docId: deep.id, seq: 0, update: nested(20_000) }])
+      await store.appendUpdates([{ docId: deep.id, seq: 0, updates: [nested(20_000)] }])
       await store.close()
       const again = await startServer({ dataDir: own.dataDir, config: { unloadGraceMs: 50 } })
       try {
