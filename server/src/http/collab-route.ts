@@ -40,8 +40,12 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
     },
     (socket: WebSocket, request: FastifyRequest) => {
       const { meta, role } = request.access!
-      const log = request.log.child({ docId: meta.id, role })
-      const connection = new Connection(socket, role, limits, log)
+      const context = { docId: meta.id, role }
+      // The plugin's error listener holds the upgrade's request and reply for the socket's
+      // whole life; one that holds nothing does the same job (ws closes with the right code).
+      socket.removeAllListeners('error')
+      socket.on('error', (error) => app.log.debug({ ...context, err: error }, 'socket error'))
+      const connection = new Connection(socket, role, limits, app.log, context)
       let room: Room | undefined
       socket.on('close', () => {
         events.socketClosed?.(connection.closeCode)
@@ -77,7 +81,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
             connection.close(CloseCode.documentDeleted)
             return
           }
-          log.error({ err: error }, 'could not load the document')
+          app.log.error({ ...context, err: error }, 'could not load the document')
           connection.close(CloseCode.storageFailure, 'The document could not be loaded.')
         },
       )

@@ -27,6 +27,8 @@ export class Connection implements Peer {
   readonly #ws: WebSocket
   readonly #limits: ConnectionLimits
   readonly #log: Log
+  /** What every log line of this socket says about it (no child logger per socket: memory). */
+  readonly #context: Record<string, unknown>
   #room: Room | undefined
   #early: Uint8Array[] = []
   #alive = true
@@ -40,12 +42,13 @@ export class Connection implements Peer {
   /** Why the server closed the socket, for metrics. */
   closeCode: number | undefined
 
-  constructor(ws: WebSocket, role: Role, limits: ConnectionLimits, log: Log) {
+  constructor(ws: WebSocket, role: Role, limits: ConnectionLimits, log: Log, context: Record<string, unknown>) {
     this.#ws = ws
     this.role = role
     this.canWrite = canWrite(role)
     this.#limits = limits
     this.#log = log
+    this.#context = context
     this.#awarenessTokens = limits.maxAwarenessPerSecond
     // Attached before any await, so no frame is missed.
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary))
@@ -163,8 +166,8 @@ export class Connection implements Peer {
   }
 
   #refuse(error: unknown): void {
-    if (error instanceof ProtocolError) this.#log.debug({ err: error }, 'refused a frame')
-    else this.#log.warn({ err: error }, 'a frame failed')
+    if (error instanceof ProtocolError) this.#log.debug({ ...this.#context, err: error }, 'refused a frame')
+    else this.#log.warn({ ...this.#context, err: error }, 'a frame failed')
     this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message : undefined)
   }
 
