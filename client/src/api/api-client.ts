@@ -42,6 +42,12 @@ export class ApiClient {
     return links
   }
 
+  /** Owner key: the edit and view links as they are now. */
+  async links(id: string, key: string): Promise<DocLinks> {
+    const { links } = await this.#json<{ links: DocLinks }>('GET', `/api/docs/${encodeURIComponent(id)}/links`, key)
+    return links
+  }
+
   async deleteDoc(id: string, key: string): Promise<void> {
     await this.#request('DELETE', `/api/docs/${encodeURIComponent(id)}`, key)
   }

@@ -128,7 +128,13 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   )
   shareButton.addEventListener('click', async () => {
     const { openShareDialog } = await import('../ui/share-dialog.js')
-    const dialog = openShareDialog({ role, links: recent.get(id)?.links ?? {}, rotate: rotateLinks, remove: deleteDocument })
+    const dialog = openShareDialog({
+      role,
+      links: recent.get(id)?.links ?? {},
+      fetchLinks: role === 'owner' ? fetchLinks : undefined,
+      rotate: rotateLinks,
+      remove: deleteDocument,
+    })
     dialog.addEventListener('close', () => shareButton.focus())
   })
 
@@ -163,6 +169,13 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
   app.replaceChildren(skip, header, main)
   app.dataset.role = role
+
+  /** The owner's current links, which this browser may never have been shown: remembered from now on. */
+  async function fetchLinks(): Promise<DocLinks> {
+    const links = await api.links(id, key)
+    recent.replaceLinks(id, links)
+    return links
+  }
 
   async function rotateLinks(): Promise<DocLinks> {
     // The owner key outlives a rotation (only edit and view keys are revoked), so this page carries on.
