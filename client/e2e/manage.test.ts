@@ -32,10 +32,11 @@ describe('the owner manages the links', () => {
     await owner.page.keyboard.type('Numbers to come.')
     await waitForText(guest.page, ['Numbers to come.'])
 
-    // This browser did not create the document, so it cannot know the other links until it makes new ones.
+    // This browser did not create the document: the dialog asks the server for the current links.
     const dialog = await openShare(owner.page)
-    await dialog.getByText('This browser does not know the edit and view links').waitFor()
     const oldEdit = doc.links.edit
+    await owner.page.waitForFunction((expected) => document.querySelector<HTMLInputElement>('#share-edit')?.value === expected, oldEdit)
+    expect(await dialog.getByLabel('View link', { exact: true }).inputValue()).toBe(doc.links.view)
     await dialog.getByRole('button', { name: 'Make new links' }).click()
     await dialog.locator('.share__confirm').getByRole('button', { name: 'Make new links' }).click()
     await dialog.getByText('New links made: the old ones no longer work.').waitFor()

@@ -60,6 +60,14 @@ export interface VersionInfo {
   bytes: number
 }
 
+/**
+ * One version's metadata with the title it had, as `GET /api/docs/:id/versions/:v` answers
+ * (the list leaves titles out: each would mean opening the version's state).
+ */
+export interface VersionDetail extends VersionInfo {
+  title: string
+}
+
 export interface CreateVersionRequest {
   name?: string
   /** The version the client has just brought back itself (so the editor can undo it). */

@@ -1,4 +1,16 @@
-import type { ApiError as ApiErrorBody, CreateDocResponse, DocInfo, DocLinks, ExportFormat } from '@quire/shared'
+import type { JSONContent } from '@tiptap/core'
+import type {
+  ApiError as ApiErrorBody,
+  CreateDocResponse,
+  CreateVersionRequest,
+  DiffBlock,
+  DocInfo,
+  DocLinks,
+  ExportFormat,
+  VersionDetail,
+  VersionDiff,
+  VersionInfo,
+} from '@quire/shared'
 
 /** The server answered with an error status. */
 export class ApiError extends Error {
@@ -42,6 +54,12 @@ export class ApiClient {
     return links
   }
 
+  /** Owner key: the edit and view links as they are now. */
+  async links(id: string, key: string): Promise<DocLinks> {
+    const { links } = await this.#json<{ links: DocLinks }>('GET', `/api/docs/${encodeURIComponent(id)}/links`, key)
+    return links
+  }
+
   async deleteDoc(id: string, key: string): Promise<void> {
     await this.#request('DELETE', `/api/docs/${encodeURIComponent(id)}`, key)
   }
@@ -49,6 +67,37 @@ export class ApiClient {
   async exportDoc(id: string, key: string, format: ExportFormat): Promise<Blob> {
     const response = await this.#request('GET', `/api/docs/${encodeURIComponent(id)}/export?format=${format}`, key)
     return response.blob()
+  }
+
+  /** The versions, newest first. */
+  async versions(id: string, key: string): Promise<VersionInfo[]> {
+    const { versions } = await this.#json<{ versions: VersionInfo[] }>('GET', versionsPath(id), key)
+    return versions
+  }
+
+  version(id: string, key: string, v: number): Promise<VersionDetail> {
+    return this.#json('GET', versionsPath(id, v), key)
+  }
+
+  /** A version's body as ProseMirror JSON, for the editor to bring back. */
+  versionContent(id: string, key: string, v: number): Promise<JSONContent> {
+    return this.#json('GET', `${versionsPath(id, v)}?format=json`, key)
+  }
+
+  async exportVersion(id: string, key: string, v: number, format: ExportFormat): Promise<Blob> {
+    const response = await this.#request('GET', `${versionsPath(id, v)}?format=${format}`, key)
+    return response.blob()
+  }
+
+  /** What changed from a version to the server's current document. */
+  async versionDiff(id: string, key: string, v: number): Promise<DiffBlock[]> {
+    const { blocks } = await this.#json<VersionDiff>('GET', `${versionsPath(id, v)}/diff`, key)
+    return blocks
+  }
+
+  /** Saves a named version, or records a restore this page made itself (`restoredFrom`). */
+  createVersion(id: string, key: string, request: CreateVersionRequest): Promise<VersionInfo> {
+    return this.#json('POST', versionsPath(id), key, request)
   }
 
   async #json<T>(method: string, path: string, key?: string, body?: unknown): Promise<T> {
@@ -75,6 +124,11 @@ export class ApiClient {
     if (!response.ok) throw await apiError(response)
     return response
   }
+}
+
+function versionsPath(id: string, v?: number): string {
+  const path = `/api/docs/${encodeURIComponent(id)}/versions`
+  return v === undefined ? path : `${path}/${v}`
 }
 
 async function apiError(response: Response): Promise<ApiError> {

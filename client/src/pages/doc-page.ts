@@ -11,6 +11,7 @@ import { RecentDocs } from '../collab/recent-docs.js'
 import { createEditor } from '../editor/editor-setup.js'
 import { bindTitle } from '../editor/title-binding.js'
 import { createToolbar } from '../editor/toolbar.js'
+import type { HistoryPanel } from '../ui/history-panel.js'
 import { h } from '../ui/dom.js'
 import { createDownloadMenu } from '../ui/download-menu.js'
 import { icon } from '../ui/icons.js'
@@ -128,9 +129,25 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   )
   shareButton.addEventListener('click', async () => {
     const { openShareDialog } = await import('../ui/share-dialog.js')
-    const dialog = openShareDialog({ role, links: recent.get(id)?.links ?? {}, rotate: rotateLinks, remove: deleteDocument })
+    const dialog = openShareDialog({
+      role,
+      links: recent.get(id)?.links ?? {},
+      fetchLinks: role === 'owner' ? fetchLinks : undefined,
+      rotate: rotateLinks,
+      remove: deleteDocument,
+    })
     dialog.addEventListener('close', () => shareButton.focus())
   })
+
+  const historyButton = h(
+    'button',
+    { class: 'button button--ghost', attrs: { type: 'button', 'aria-expanded': 'false' } },
+    icon('history'),
+    h('span', { class: 'button__text', text: 'History' }),
+  )
+  let historyPanel: HistoryPanel | undefined
+  let historyOpening = false
+  historyButton.addEventListener('click', () => (historyPanel ? closeHistory() : void openHistory()))
 
   const download = createDownloadMenu({
     fetchExport: (format) => api.exportDoc(id, key, format),
@@ -145,7 +162,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       h('a', { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
       titleInput,
       writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
-      h('div', { class: 'doc-header__actions' }, download, shareButton),
+      h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
     ),
     h('div', { class: 'doc-header__row doc-header__row--meta' },
       status.element,
@@ -163,6 +180,44 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
   app.replaceChildren(skip, header, main)
   app.dataset.role = role
+
+  /** The History panel, loaded on first use: the first paint never waits for it. */
+  async function openHistory(): Promise<void> {
+    if (historyOpening) return
+    historyOpening = true
+    try {
+      const { createDocHistory } = await import('./doc-history.js')
+      historyPanel = createDocHistory({ api, session, editor, key: () => key, writer, currentTitle: () => currentTitle, onClose: closeHistory })
+    } catch (error) {
+      showError(`The history could not be opened: ${error instanceof Error ? error.message : 'try again.'}`)
+      return
+    } finally {
+      historyOpening = false
+    }
+    app.append(historyPanel.element)
+    app.classList.add('doc--history-open')
+    historyButton.setAttribute('aria-expanded', 'true')
+    historyButton.setAttribute('aria-controls', historyPanel.element.id)
+    historyPanel.focus()
+  }
+
+  function closeHistory(): void {
+    if (!historyPanel) return
+    historyPanel.destroy()
+    historyPanel.element.remove()
+    historyPanel = undefined
+    app.classList.remove('doc--history-open')
+    historyButton.setAttribute('aria-expanded', 'false')
+    historyButton.removeAttribute('aria-controls')
+    historyButton.focus()
+  }
+
+  /** The owner's current links, which this browser may never have been shown: remembered from now on. */
+  async function fetchLinks(): Promise<DocLinks> {
+    const links = await api.links(id, key)
+    recent.replaceLinks(id, links)
+    return links
+  }
 
   async function rotateLinks(): Promise<DocLinks> {
     // The owner key outlives a rotation (only edit and view keys are revoked), so this page carries on.
@@ -192,6 +247,8 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   /** The server closed for good (revoked, deleted, too large) or asks us to wait (too many). */
   async function stopForGood(close: PermanentClose): Promise<void> {
     const message = closeMessage(close.code, close.reason)
+    // Nothing left to show a history of.
+    if (close.code === CloseCode.documentDeleted) closeHistory()
     if (!message.retry) {
       editor.setEditable(false)
       toolbar?.remove()

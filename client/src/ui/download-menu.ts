@@ -2,7 +2,8 @@ import type { ExportFormat } from '@quire/shared'
 import { h } from './dom.js'
 import { icon } from './icons.js'
 
-const FORMATS: { format: ExportFormat; label: string; extension: string }[] = [
+/** What a document (or one of its versions) can be downloaded as. */
+export const DOWNLOAD_FORMATS: { format: ExportFormat; label: string; extension: string }[] = [
   { format: 'markdown', label: 'Markdown (.md)', extension: 'md' },
   { format: 'html', label: 'Web page (.html)', extension: 'html' },
 ]
@@ -34,7 +35,7 @@ export function createDownloadMenu({ fetchExport, title, onError }: DownloadMenu
     icon('download'),
     h('span', { class: 'button__text', text: 'Download' }),
   )
-  const items = FORMATS.map(({ format, label, extension }) =>
+  const items = DOWNLOAD_FORMATS.map(({ format, label, extension }) =>
     h('button', {
       class: 'menu__item',
       text: label,
@@ -71,7 +72,8 @@ export function createDownloadMenu({ fetchExport, title, onError }: DownloadMenu
   return h('div', { class: 'download' }, trigger, menu)
 }
 
-function saveBlob(blob: Blob, name: string): void {
+/** Hands a file to the browser's downloads. */
+export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob)
   const link = h('a', { attrs: { href: url, download: name } })
   document.body.append(link)

@@ -13,6 +13,7 @@ const ICONS = {
   redo: ['M13 4.5L16.5 8 13 11.5', 'M16 8H8.5a4.5 4.5 0 0 0 0 9H12'],
   share: ['M10 3v9', 'M6.5 6.5L10 3l3.5 3.5', 'M4 10v6h12v-6'],
   download: ['M10 3v9', 'M6.5 8.5L10 12l3.5-3.5', 'M4 16h12'],
+  history: ['M3.5 10a6.5 6.5 0 1 0 1.9-4.6', 'M3.2 3.2v3h3', 'M10 6.5V10l2.5 1.5'],
 } as const
 
 export type IconName = keyof typeof ICONS

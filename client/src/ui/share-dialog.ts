@@ -5,6 +5,8 @@ export interface ShareDialogOptions {
   role: Role
   /** The links this browser knows for the document. */
   links: Partial<DocLinks>
+  /** Owner only: the current links from the server (this browser may never have seen them). */
+  fetchLinks?(): Promise<DocLinks>
   /** Owner only: makes new links (every older one stops working); resolves with them. */
   rotate(): Promise<DocLinks>
   /** Owner only: deletes the document for everyone. */
@@ -33,6 +35,8 @@ async function copyText(text: string, field: HTMLInputElement): Promise<void> {
 export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement {
   const { role } = options
   let links = { ...options.links }
+  /** Owner only, while the current links are on their way, or why they did not come. */
+  let loading: 'loading' | 'failed' | undefined = options.fetchLinks ? 'loading' : undefined
   const announce = h('p', { class: 'dialog__live visually-hidden', attrs: { 'aria-live': 'polite' } })
   const linkList = h('div', { class: 'share__links' })
 
@@ -70,15 +74,13 @@ export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement 
       )
     }).filter((row): row is HTMLDivElement => row !== null)
     if (rows.length === 0) {
-      rows.push(
-        h('p', {
-          class: 'share__missing',
-          text:
-            role === 'owner'
-              ? 'This browser does not know the edit and view links: they were shown where the document was created. Make new links below to share it from here.'
-              : 'Only the document’s owner can share other links.',
-        }),
-      )
+      const missing =
+        role !== 'owner'
+          ? 'Only the document’s owner can share other links.'
+          : loading === 'loading'
+            ? 'Loading the links…'
+            : 'The links could not be loaded: check the connection and open Share again.'
+      rows.push(h('p', { class: 'share__missing', text: missing }))
     } else if (role !== 'owner' && !links.view) {
       rows.push(h('p', { class: 'field__hint', text: 'Ask the owner for a view-only link.' }))
     }
@@ -98,6 +100,22 @@ export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement 
     linkList.replaceChildren(...rows)
   }
   renderLinks()
+  if (options.fetchLinks) {
+    options.fetchLinks().then(
+      (current) => {
+        loading = undefined
+        links = { ...current }
+        const hadFocus = linkList.contains(document.activeElement)
+        renderLinks()
+        if (hadFocus || document.activeElement === closeButton) linkList.querySelector<HTMLElement>('[data-copy]')?.focus()
+      },
+      () => {
+        // The links this browser knows (if any) stay on show.
+        loading = 'failed'
+        renderLinks()
+      },
+    )
+  }
 
   const closeButton = h('button', { class: 'button', text: 'Done', attrs: { type: 'button' }, on: { click: () => dialog.close() } })
   const body = h(

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import * as Y from 'yjs'
-import { EXPORT_FORMATS, type CreateVersionRequest, type ExportFormat, type VersionDiff, type VersionInfo } from '@quire/shared'
+import { EXPORT_FORMATS, type CreateVersionRequest, type ExportFormat, type VersionDetail, type VersionDiff, type VersionInfo } from '@quire/shared'
 import { Errors } from '../errors.js'
 import type { StoredVersion } from '../storage/doc-store.js'
 import { readTitle } from '../sync/doc-fields.js'
@@ -24,6 +24,12 @@ const versionInfo = {
     restoredFrom: { type: ['integer', 'null'] },
     bytes: { type: 'integer' },
   },
+} as const
+
+const versionDetail = {
+  ...versionInfo,
+  required: [...versionInfo.required, 'title'],
+  properties: { ...versionInfo.properties, title: { type: 'string' } },
 } as const
 
 const versionParams = {
@@ -108,21 +114,21 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
       preHandler: authorizer.require(),
       schema: {
         summary: "A version's metadata, or its content in a format",
-        description: 'Any valid key. Without `format`, the metadata; with it, the content as an attachment.',
+        description: 'Any valid key. Without `format`, the metadata and the title the version had; with it, the content as an attachment.',
         tags: ['versions'],
         security: bearer,
         params: versionParams,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: [...EXPORT_FORMATS] }, key: { type: 'string' } } },
-        response: { 200: { description: 'The metadata, or the content', anyOf: [versionInfo, { type: 'string' }] }, ...errors },
+        response: { 200: { description: 'The metadata, or the content', anyOf: [versionDetail, { type: 'string' }] }, ...errors },
       },
     },
     async (request, reply) => {
       const { info, state } = await versionOf(request.access!.meta.id, request.params.v)
       const { format } = request.query
-      if (format === undefined) return info
       const doc = docOf(state)
       try {
         const title = readTitle(doc)
+        if (format === undefined) return { ...info, title } satisfies VersionDetail
         return sendExport(reply, (await formats()).export(doc, format, title), title)
       } finally {
         doc.destroy()

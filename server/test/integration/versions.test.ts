@@ -81,7 +81,7 @@ describe('version history', () => {
 
   it('saves a named version by hand, lists newest first, and lets view keys read but not write', async () => {
     await start()
-    const doc = await createDoc(server!.url)
+    const doc = await createDoc(server!.url, { title: 'Review' })
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     write(ada, 'ready for review')
     const saved = await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'Review draft' }) })
@@ -89,7 +89,19 @@ describe('version history', () => {
     const named = (await saved.json()) as VersionInfo
     expect(named).toMatchObject({ kind: 'named', name: 'Review draft' })
     expect(await (await api(`/api/docs/${doc.id}/versions/${named.v}?format=markdown`, doc.keys.view)).text()).toBe('ready for review')
-    expect(await (await api(`/api/docs/${doc.id}/versions/${named.v}`, doc.keys.view)).json()).toEqual(named)
+    // One version's metadata also tells the title it had, so an editor can bring the title back too.
+    const title = ada.doc.getText('title')
+    ada.doc.transact(() => {
+      title.delete(0, title.length)
+      title.insert(0, 'Later title')
+    })
+    await waitFor('the new title to land', async () => {
+      const stored = await serverState(server!.collabUrl, doc.id, doc.keys.view)
+      const landed = stored.getText('title').toString() === 'Later title'
+      stored.destroy()
+      return landed
+    })
+    expect(await (await api(`/api/docs/${doc.id}/versions/${named.v}`, doc.keys.view)).json()).toEqual({ ...named, title: 'Review' })
 
     expect((await api(`/api/docs/${doc.id}/versions`, doc.keys.view, { method: 'POST', body: JSON.stringify({ name: 'x' }) })).status).toBe(403)
     expect((await api(`/api/docs/${doc.id}/versions/${named.v}/restore`, doc.keys.view, { method: 'POST' })).status).toBe(403)
