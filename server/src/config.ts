@@ -72,7 +72,7 @@ const schema = z.object({
   MAX_BODY_BYTES: integer(1 * KiB, 64 * MiB, 2 * MiB),
   SYNC_WRITES: boolean(true),
   UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),
-  COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 5_000),
+  COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 500),
   COMPACT_AFTER_BYTES: integer(1 * KiB, 1024 * MiB, 4 * MiB),
   MAX_MESSAGE_BYTES: integer(1 * KiB, 512 * MiB, 16 * MiB),
   MAX_DOCUMENT_BYTES: integer(1 * KiB, 2048 * MiB, 32 * MiB),

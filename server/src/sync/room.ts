@@ -70,6 +70,10 @@ interface Incoming {
   author: string
 }
 
+/** The state vector of an empty document: what a fresh client sends. */
+const EMPTY_STATE_VECTOR = new Uint8Array([0])
+const replyKey = (stateVector: Uint8Array) => Buffer.from(stateVector).toString('latin1')
+
 /** State vectors up to this size key the cache of sync replies (a few dozen writers). */
 const MAX_CACHED_STATE_VECTOR_BYTES = 256
 const MAX_CACHED_REPLIES = 16
@@ -144,6 +148,8 @@ export class Room {
     this.#logBytes = log.reduce((sum, { update }) => sum + update.length, 0)
     this.#committedSeq = stored.lastSeq
     this.#nextSeq = this.#committedSeq + 1
+    // A compacted document answers a fresh joiner with the bytes just read: no encoding.
+    if (base && log.length === 0) this.#replies.set(replyKey(EMPTY_STATE_VECTOR), encodeSyncStep2(base))
     this.#compactIfDue()
   }
 
@@ -446,8 +452,7 @@ export class Room {
 
   /** Answers a step 1. Joiners with the same state vector share one encoding. */
   #syncReply(stateVector: Uint8Array): Uint8Array {
-    const key =
-      stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? Buffer.from(stateVector).toString('latin1') : undefined
+    const key = stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? replyKey(stateVector) : undefined
     const cached = key === undefined ? undefined : this.#replies.get(key)
     if (cached) return cached
     const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
