@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type WebSocket from 'ws'
 import { COLLAB_PATH, CloseCode } from '@quire/shared'
@@ -27,20 +28,26 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
     maxAwarenessPerSecond: config.maxAwarenessPerSecond,
   }
   const allowedOrigins = [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])]
+  const upgradeResponses = new WeakMap<FastifyRequest, ServerResponse>()
 
   app.get<{ Params: { id: string } }>(
     `${COLLAB_PATH}/:id`,
     {
       websocket: true,
       // Refused here, the upgrade answers with a plain HTTP status and never a 101.
-      preValidation: async (request) => {
+      preValidation: async (request, reply) => {
         if (!isAllowedOrigin(request, allowedOrigins)) throw Errors.originRefused()
         request.access = await authorizer.check(request, request.params.id)
+        upgradeResponses.set(request, reply.raw)
       },
     },
     (socket: WebSocket, request: FastifyRequest) => {
       const { meta, role } = request.access!
       const context = { docId: meta.id, role }
+      // The HTTP response the upgrade began as stays tied to the TCP socket, and through it the
+      // request and Fastify's objects: let go of them, ws owns the socket now.
+      const response = upgradeResponses.get(request)
+      if (response?.socket) response.detachSocket(response.socket)
       // The plugin's error listener holds the upgrade's request and reply for the socket's
       // whole life; one that holds nothing does the same job (ws closes with the right code).
       socket.removeAllListeners('error')
