@@ -70,7 +70,7 @@ const schema = z.object({
   ),
   TRUST_PROXY: boolean(false),
   MAX_BODY_BYTES: integer(1 * KiB, 64 * MiB, 2 * MiB),
-  SYNC_WRITES: boolean(true),
+  SYNC_WRITES: boolean(false),
   UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),
   COMPACT_AFTER_UPDATES: integer(1, 10_000_000, 500),
   COMPACT_AFTER_BYTES: integer(1 * KiB, 1024 * MiB, 4 * MiB),
