@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { serverState } from '../../server/test/helpers/clients.js'
-import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { createDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
 import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, setName, waitForStatus, waitForText } from './helpers/app.js'
-import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 import { sideBySide } from './helpers/screenshot.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/two-editors.png', import.meta.url))
@@ -21,27 +21,16 @@ async function personContext(browser: Browser, viewport: { width: number; height
 }
 
 describe('two people editing one document', () => {
-  let server: TestServer
-  let browser: Browser
+  const app = appWithBrowser()
   let ada: RecordedPage
   let grace: RecordedPage
 
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
   it('type at once, converge, and see each other’s caret and name', async () => {
-    const doc = await createDoc(server.url, { title: 'Team plans' })
+    const doc = await createDoc(app.server.url, { title: 'Team plans' })
     // One browser context per person: their own storage, as on two machines.
     const viewport = { width: 720, height: 540 }
-    ada = await openPage(await personContext(browser, viewport, '#2d6cb5'), docLinkFor(server.url, doc.id, doc.keys.owner))
-    grace = await openPage(await personContext(browser, viewport, '#b03a6b'), docLinkFor(server.url, doc.id, doc.keys.edit))
+    ada = await openPage(await personContext(app.browser, viewport, '#2d6cb5'), docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    grace = await openPage(await personContext(app.browser, viewport, '#b03a6b'), docLinkFor(app.server.url, doc.id, doc.keys.edit))
     for (const [person, name] of [[ada, 'Ada'], [grace, 'Grace']] as const) {
       await person.page.locator(EDITOR).waitFor()
       await setName(person.page, name)
@@ -73,11 +62,11 @@ describe('two people editing one document', () => {
     // Every change reached the server, and the status says so.
     await waitForStatus(ada.page, 'saved')
     await waitForStatus(grace.page, 'saved')
-    const stored = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    const stored = await serverState(app.server.collabUrl, doc.id, doc.keys.view)
     for (const part of parts) expect(bodyXml(stored)).toContain(part)
     stored.destroy()
 
-    await sideBySide(browser, [await ada.page.screenshot(), await grace.page.screenshot()], SCREENSHOT)
+    await sideBySide(app.browser, [await ada.page.screenshot(), await grace.page.screenshot()], SCREENSHOT)
   })
 
   it('follow each other’s title, in the field and in the browser tab', async () => {

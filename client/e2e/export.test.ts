@@ -1,27 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { describe, expect, it } from 'vitest'
+import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, docLinkFor, waitForStatus } from './helpers/app.js'
-import { launchBrowser, openPage } from './helpers/browser.js'
+import { appWithBrowser, openPage } from './helpers/browser.js'
 
 describe('download', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const app = appWithBrowser()
 
   it('gives Markdown with the heading and the list typed in the editor', async () => {
-    const doc = await createDoc(server.url, { title: 'Groceries' })
-    const { page } = await openPage(await browser.newContext({ acceptDownloads: true }), docLinkFor(server.url, doc.id, doc.keys.edit))
+    const doc = await createDoc(app.server.url, { title: 'Groceries' })
+    const { page } = await openPage(await app.browser.newContext({ acceptDownloads: true }), docLinkFor(app.server.url, doc.id, doc.keys.edit))
     await page.locator(EDITOR).click()
     // Formatting from the toolbar and from Markdown-style typing.
     await page.getByRole('button', { name: 'Heading 1' }).click()
@@ -68,8 +57,8 @@ describe('download', () => {
   })
 
   it('has a toolbar that is one tab stop, walked with the arrow keys', async () => {
-    const doc = await createDoc(server.url)
-    const { page } = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.owner))
+    const doc = await createDoc(app.server.url)
+    const { page } = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
     await page.locator(EDITOR).waitFor()
     const bold = page.getByRole('button', { name: 'Bold' })
     await bold.focus()

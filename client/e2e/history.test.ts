@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { TITLE_FIELD } from '@quire/shared'
 import { serverState } from '../../server/test/helpers/clients.js'
-import { createDoc, startServer, type TestDoc, type TestServer } from '../../server/test/helpers/server.js'
+import { createDoc, type TestDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
 import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, waitForStatus, waitForText } from './helpers/app.js'
-import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/history-panel.png', import.meta.url))
 
@@ -28,8 +28,7 @@ function previewText(panel: Locator): Promise<string> {
 const titleOf = (page: Page) => page.inputValue('.doc-title')
 
 describe('the History panel', () => {
-  let server: TestServer
-  let browser: Browser
+  const app = appWithBrowser({ config: { versionAfterIdleMs: 1_000, versionEveryMs: 60_000 } })
   let doc: TestDoc
   let ada: RecordedPage
   let grace: RecordedPage
@@ -37,23 +36,16 @@ describe('the History panel', () => {
 
   beforeAll(async () => {
     // Versions follow a second after editing settles (the smallest setting).
-    server = await startServer({ config: { versionAfterIdleMs: 1_000, versionEveryMs: 60_000 } })
-    browser = await launchBrowser()
-    doc = await createDoc(server.url, { title: 'Plan' })
+    doc = await createDoc(app.server.url, { title: 'Plan' })
     // Fixed names and colours keep the screenshot the same from run to run.
     const person = async (identity: { name: string; color: string }, options: BrowserContextOptions = {}) => {
-      const context = await browser.newContext(options)
+      const context = await app.browser.newContext(options)
       await context.addInitScript((stored) => localStorage.setItem('quire.identity', stored), JSON.stringify(identity))
       return context
     }
     const adaContext = await person({ name: 'Ada', color: '#2d6cb5' }, { viewport: { width: 1180, height: 760 }, acceptDownloads: true })
-    ada = await openPage(adaContext, docLinkFor(server.url, doc.id, doc.keys.owner))
-    grace = await openPage(await person({ name: 'Grace', color: '#b03a6b' }), docLinkFor(server.url, doc.id, doc.keys.edit))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+    ada = await openPage(adaContext, docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    grace = await openPage(await person({ name: 'Grace', color: '#b03a6b' }), docLinkFor(app.server.url, doc.id, doc.keys.edit))
   })
 
   it('lists a version once editing settles, with its time and who wrote, and saves a named one', async () => {
@@ -80,7 +72,7 @@ describe('the History panel', () => {
     await waitFor('the named version at the top', async () => (await newest.locator('.version__title').textContent()) === 'First draft')
     expect(await newest.locator('.version__label').textContent()).toBe('Named')
     // The same list, as the server keeps it.
-    const listed = (await (await fetch(`${server.url}/api/docs/${doc.id}/versions`, { headers: { authorization: `Bearer ${doc.keys.view}` } })).json()) as {
+    const listed = (await (await fetch(`${app.server.url}/api/docs/${doc.id}/versions`, { headers: { authorization: `Bearer ${doc.keys.view}` } })).json()) as {
       versions: { name: string | null; kind: string }[]
     }
     expect(listed.versions[0]).toMatchObject({ name: 'First draft', kind: 'named' })
@@ -148,7 +140,7 @@ describe('the History panel', () => {
     expect(await titleOf(ada.page)).toBe('Plan')
     await waitFor('the restore to reach Grace', async () => (await editorText(grace.page)) === restored && (await titleOf(grace.page)) === 'Plan')
     await waitForStatus(ada.page, 'saved')
-    const stored = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    const stored = await serverState(app.server.collabUrl, doc.id, doc.keys.view)
     expect(bodyXml(stored)).toContain('The budget is small.')
     expect(bodyXml(stored)).not.toContain('Extra notes.')
     expect(stored.getText(TITLE_FIELD).toString()).toBe('Plan')
@@ -188,8 +180,8 @@ describe('the History panel', () => {
 
   it('on a view link, on a phone: lists and previews, but offers no saving and no restoring', async () => {
     viewer = await openPage(
-      await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }),
-      docLinkFor(server.url, doc.id, doc.keys.view),
+      await app.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }),
+      docLinkFor(app.server.url, doc.id, doc.keys.view),
     )
     await waitForText(viewer.page, ['Extra notes.'])
     const panel = await openHistory(viewer.page)

@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CloseCode } from '@quire/shared'
-import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, caretToEnd, docLinkFor, waitForStatus, waitForText } from './helpers/app.js'
-import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
 async function openShare(page: Page) {
   await page.getByRole('button', { name: 'Share' }).click()
@@ -11,23 +11,12 @@ async function openShare(page: Page) {
 }
 
 describe('the owner manages the links', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const app = appWithBrowser()
 
   it('rotating the links shows the revoked message on an old link’s page, and the owner carries on', async () => {
-    const doc = await createDoc(server.url, { title: 'Budget' })
-    const owner: RecordedPage = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.owner))
-    const guest: RecordedPage = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.edit))
+    const doc = await createDoc(app.server.url, { title: 'Budget' })
+    const owner: RecordedPage = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    const guest: RecordedPage = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.edit))
     await caretToEnd(owner.page)
     await owner.page.keyboard.type('Numbers to come.')
     await waitForText(guest.page, ['Numbers to come.'])
@@ -58,27 +47,27 @@ describe('the owner manages the links', () => {
     await waitForStatus(owner.page, 'saved')
 
     // The new edit link works.
-    const newcomer = await openPage(await browser.newContext(), newEdit)
+    const newcomer = await openPage(await app.browser.newContext(), newEdit)
     await waitForText(newcomer.page, ['Numbers to come. Still saving.'])
     // The old one, opened afresh, is refused with the same kind of message.
-    const late = await openPage(await browser.newContext(), oldEdit)
+    const late = await openPage(await app.browser.newContext(), oldEdit)
     await late.page.getByRole('alert').filter({ hasText: 'This link does not open the document' }).waitFor()
     expect(cspViolations([...owner.errors, ...guest.errors, ...newcomer.errors])).toEqual([])
   })
 
   it('a page that was away while the links were rotated shows the revoked message when it is back', async () => {
-    const doc = await createDoc(server.url, { title: 'Travel' })
-    const context = await browser.newContext()
-    const away = await openPage(context, docLinkFor(server.url, doc.id, doc.keys.edit))
+    const doc = await createDoc(app.server.url, { title: 'Travel' })
+    const context = await app.browser.newContext()
+    const away = await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.edit))
     await caretToEnd(away.page)
     await away.page.keyboard.type('Typed before the train left.')
     await waitForStatus(away.page, 'saved')
 
     // The page loses the server (a restart closes sockets with 1001) and cannot reach it again for a while.
     await context.setOffline(true)
-    server.app.quire.sockets.closeAll(CloseCode.shuttingDown)
+    app.server.app.quire.sockets.closeAll(CloseCode.shuttingDown)
     await waitForStatus(away.page, 'offline')
-    const rotated = await fetch(`${server.url}/api/docs/${doc.id}/links/rotate`, {
+    const rotated = await fetch(`${app.server.url}/api/docs/${doc.id}/links/rotate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${doc.keys.owner}` },
     })
@@ -92,9 +81,9 @@ describe('the owner manages the links', () => {
   })
 
   it('deleting the document tells everyone with it open', async () => {
-    const doc = await createDoc(server.url, { title: 'Scratch' })
-    const owner = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.owner))
-    const guest = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.view))
+    const doc = await createDoc(app.server.url, { title: 'Scratch' })
+    const owner = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    const guest = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.view))
     await caretToEnd(owner.page)
     await owner.page.keyboard.type('Soon gone.')
     await waitForText(guest.page, ['Soon gone.'])
@@ -104,7 +93,7 @@ describe('the owner manages the links', () => {
     await dialog.getByRole('button', { name: 'Delete for everyone' }).click()
     await owner.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
     await guest.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
-    const response = await fetch(`${server.url}/api/docs/${doc.id}`, { headers: { authorization: `Bearer ${doc.keys.owner}` } })
+    const response = await fetch(`${app.server.url}/api/docs/${doc.id}`, { headers: { authorization: `Bearer ${doc.keys.owner}` } })
     expect(response.status).toBe(404)
   })
 })

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { describe, expect, it } from 'vitest'
+
 import { EDITOR, caretToEnd, waitForStatus, waitForText } from './helpers/app.js'
-import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
 /** Opens the share dialog and copies one of its links, as a person would; returns what the clipboard holds. */
 async function copyLink(page: Page, role: 'edit' | 'view'): Promise<string> {
@@ -16,23 +16,12 @@ async function copyLink(page: Page, role: 'edit' | 'view'): Promise<string> {
 }
 
 describe('from the home page to a shared document', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const app = appWithBrowser()
 
   it('New document → share dialog → the copied edit link opens the same document elsewhere', async () => {
-    const ownerContext = await browser.newContext()
-    await ownerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-    const owner: RecordedPage = await openPage(ownerContext, `${server.url}/`)
+    const ownerContext = await app.browser.newContext()
+    await ownerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url })
+    const owner: RecordedPage = await openPage(ownerContext, `${app.server.url}/`)
     expect(await owner.page.title()).toBe('Quire')
     await owner.page.getByRole('button', { name: 'New document' }).click()
     await owner.page.waitForURL(/\/d\/[A-Za-z0-9_-]+#key=/)
@@ -50,7 +39,7 @@ describe('from the home page to a shared document', () => {
     expect(copied.hash).not.toBe(ownerUrl.hash)
 
     // The guest is on a phone.
-    const editor = await openPage(await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }), editLink)
+    const editor = await openPage(await app.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }), editLink)
     await waitForText(editor.page, ['Written by the owner.'])
     expect(await editor.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
     expect(await editor.page.getByRole('button', { name: 'Share' }).isVisible()).toBe(true)
@@ -64,7 +53,7 @@ describe('from the home page to a shared document', () => {
     await waitForText(owner.page, ['Written by the owner. And by a guest.'])
 
     // The home page lists the document, with the owner's link.
-    await owner.page.goto(`${server.url}/`)
+    await owner.page.goto(`${app.server.url}/`)
     const entry = owner.page.getByRole('link', { name: 'Shared plans' })
     expect(await entry.getAttribute('href')).toBe(ownerUrl.pathname + ownerUrl.hash)
     await entry.click()

@@ -1,29 +1,18 @@
 import type { Browser } from 'playwright-core'
 import * as Y from 'yjs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { serverState } from '../../server/test/helpers/clients.js'
-import { createDoc, startServer, type TestServer } from '../../server/test/helpers/server.js'
+import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, setName, waitForStatus, waitForText } from './helpers/app.js'
-import { cspViolations, launchBrowser, openPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage } from './helpers/browser.js'
 
 describe('a view link', () => {
-  let server: TestServer
-  let browser: Browser
-
-  beforeAll(async () => {
-    server = await startServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const app = appWithBrowser()
 
   it('shows the live document read-only, and cannot change it', async () => {
-    const doc = await createDoc(server.url, { title: 'Minutes' })
-    const writer = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.edit))
-    const viewer = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.view))
+    const doc = await createDoc(app.server.url, { title: 'Minutes' })
+    const writer = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.edit))
+    const viewer = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.view))
 
     await caretToEnd(writer.page)
     await writer.page.keyboard.type('Decided: ship on Friday.')
@@ -37,7 +26,7 @@ describe('a view link', () => {
     await waitForStatus(viewer.page, 'live')
 
     await waitForStatus(writer.page, 'saved')
-    const before = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    const before = await serverState(app.server.collabUrl, doc.id, doc.keys.view)
 
     // The viewer tries anyway: typing into the text and the title, a paste, formatting keys.
     await viewer.page.locator(EDITOR).click()
@@ -53,7 +42,7 @@ describe('a view link', () => {
 
     expect(await editorText(viewer.page)).toBe('Decided: ship on Friday.')
     expect(await viewer.page.inputValue('.doc-title')).toBe('Minutes')
-    const after = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    const after = await serverState(app.server.collabUrl, doc.id, doc.keys.view)
     expect(bodyXml(after)).toBe(bodyXml(before))
     expect(after.getText('title').toString()).toBe('Minutes')
     expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(before))

@@ -1,4 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startServer, type StartOptions, type TestServer } from '../../../server/test/helpers/server.js'
 
 /** Debian's Chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -44,4 +46,24 @@ export async function openPage(context: BrowserContext, url?: string): Promise<R
 /** Errors that say the Content-Security-Policy blocked something the app tried to do. */
 export function cspViolations(errors: readonly string[]): string[] {
   return errors.filter((error) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(error))
+}
+
+/** The real app on a free port and a headless Chromium, for the tests of one `describe`. */
+export interface AppWithBrowser {
+  readonly server: TestServer
+  readonly browser: Browser
+}
+
+/** Starts the app and the browser before the tests of the enclosing block, and stops both after. */
+export function appWithBrowser(options?: StartOptions): AppWithBrowser {
+  const started = {} as { server: TestServer; browser: Browser }
+  beforeAll(async () => {
+    started.server = await startServer(options)
+    started.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await started.browser?.close()
+    await started.server?.close()
+  })
+  return started
 }
