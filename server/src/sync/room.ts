@@ -88,7 +88,11 @@ const MAX_CACHED_REPLIES = 16
  */
 export class Room {
   readonly id: string
-  readonly doc = new Y.Doc()
+  readonly #doc = new Y.Doc()
+  /** What was read from the store and not yet applied to the Y.Doc (see #deferApply). */
+  #unapplied: StoredDoc | undefined
+  /** Peers that joined before the Y.Doc was built: they get its state vector once it is. */
+  #ungreeted: Peer[] = []
   readonly peers = new Set<Peer>()
   /** The link epoch: edit and view keys of an older one no longer open the document. */
   epoch = 0
@@ -128,35 +132,71 @@ export class Room {
     this.id = id
     this.#deps = deps
     this.#presence = new PresenceStates(deps.limits.presence)
-    this.versions = new VersionKeeper(id, this.doc, deps.store, deps.versions, deps.log)
+    this.versions = new VersionKeeper(id, this.#doc, deps.store, deps.versions, deps.log)
     this.#load(stored)
-    this.doc.on('update', (update: Uint8Array) => {
+    this.#doc.on('update', (update: Uint8Array) => {
       this.#lastChange = update
       this.#stateVectorMessage = undefined
       this.#replies.clear()
     })
   }
 
-  /** Applies the stored base and log; a log entry that fails is applied as far as it goes. */
+  /** The document, built from what was stored on first use. */
+  get doc(): Y.Doc {
+    this.#apply()
+    return this.#doc
+  }
+
+  /**
+   * Takes what was stored. A compacted document answers a fresh joiner with the bytes just
+   * read, before the Y.Doc is built from them on the next turn: the first joiners of a cold
+   * document do not wait for Yjs to integrate it. Anything else builds it at once.
+   */
   #load(stored: StoredDoc): void {
     const { base, log } = stored
-    applyStored(this.doc, stored, Origin.load, (seq, error) =>
-      this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
-    )
     this.#baseBytes = base?.length ?? 0
     this.#logCount = log.length
     this.#logBytes = log.reduce((sum, { update }) => sum + update.length, 0)
     this.#committedSeq = stored.lastSeq
     this.#nextSeq = this.#committedSeq + 1
-    // A compacted document answers a fresh joiner with the bytes just read: no encoding.
-    if (base && log.length === 0) this.#replies.set(replyKey(EMPTY_STATE_VECTOR), encodeSyncStep2(base))
+    this.#unapplied = stored
+    if (base && log.length === 0) {
+      this.#primeReply(base)
+      setImmediate(() => this.#apply())
+    } else {
+      this.#apply()
+    }
+  }
+
+  /** Applies the stored base and log; a log entry that fails is applied as far as it goes. */
+  #apply(): void {
+    const stored = this.#unapplied
+    if (!stored) return
+    this.#unapplied = undefined
+    applyStored(this.#doc, stored, Origin.load, (seq, error) =>
+      this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
+    )
+    // The stored bytes are the document's state: a reply primed from them stays valid.
+    if (stored.base && stored.log.length === 0) this.#primeReply(stored.base)
+    const greet = this.#ungreeted
+    this.#ungreeted = []
+    for (const peer of greet) if (this.peers.has(peer)) this.#greet(peer)
     this.#compactIfDue()
+  }
+
+  #primeReply(base: Uint8Array): void {
+    this.#replies.set(replyKey(EMPTY_STATE_VECTOR), encodeSyncStep2(base))
   }
 
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
   join(peer: Peer): void {
     this.peers.add(peer)
-    this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
+    if (this.#unapplied) this.#ungreeted.push(peer)
+    else this.#greet(peer)
+  }
+
+  #greet(peer: Peer): void {
+    this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.#doc))
     peer.send(this.#stateVectorMessage)
     if (this.#presence.size > 0) peer.send(this.#presenceSnapshot())
   }
@@ -492,7 +532,8 @@ export class Room {
     this.versions.destroy()
     if (this.#presenceFlush) clearImmediate(this.#presenceFlush)
     this.#presenceFlush = undefined
-    this.doc.destroy()
+    this.#unapplied = undefined
+    this.#doc.destroy()
   }
 }
 

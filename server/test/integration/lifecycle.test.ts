@@ -62,6 +62,31 @@ describe('room lifecycle', () => {
     expect(state.getText('t').toString()).toBe('abcdefghijabcdefghij')
   })
 
+  it('answers the first joiners of a compacted document at once, a fresh one and one with offline edits alike', async () => {
+    server = await startServer({ config: { unloadGraceMs: 50 } })
+    const doc = await createDoc(server.url)
+    const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    writer.doc.getText('t').insert(0, 'stored ')
+    await waitFor('the edit to be stored', async () => (await server!.store.loadDoc(doc.id)).log.length > 0)
+    const offline = new Y.Doc()
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(writer.doc))
+    writer.destroy()
+    await waitFor('the room to unload, compacted', async () => server!.app.quire.rooms.size === 0 && (await server!.store.loadDoc(doc.id)).log.length === 0)
+
+    // Both arrive while the cold document loads: one empty, one holding an edit made offline.
+    offline.getText('t').insert(7, 'and offline')
+    const [fresh, returning] = await Promise.all([
+      connectClient(server.collabUrl, doc.id, doc.keys.view),
+      connectClient(server.collabUrl, doc.id, doc.keys.edit, offline),
+    ])
+    await waitFor('everyone to hold both edits', () => fresh.doc.getText('t').toString() === 'stored and offline')
+    expect(returning.doc.getText('t').toString()).toBe('stored and offline')
+    const state = await serverState(server.collabUrl, doc.id, doc.keys.view)
+    expect(state.getText('t').toString()).toBe('stored and offline')
+    fresh.destroy()
+    returning.destroy()
+  })
+
   it('keeps a room whose socket comes back within the grace period', async () => {
     server = await startServer({ config: { unloadGraceMs: 60_000 } })
     const doc = await createDoc(server.url)
