@@ -5,6 +5,7 @@ import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
 import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
+import { Handshakes } from './handshakes.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -95,6 +96,7 @@ export class Room {
   readonly versions: VersionKeeper
   readonly #deps: RoomDeps
   readonly #presence: PresenceStates<Peer>
+  readonly #handshakes = new Handshakes<Peer>()
 
   /** Validated updates not yet handed to the writer, then those being written. */
   #queued: Incoming[] = []
@@ -156,9 +158,14 @@ export class Room {
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
   join(peer: Peer): void {
     this.peers.add(peer)
+    this.#askForState(peer)
+    if (this.#presence.size > 0) peer.send(this.#presenceSnapshot())
+  }
+
+  /** Sends our state vector: the peer answers with a sync step 2 of what we lack. */
+  #askForState(peer: Peer): void {
     this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
     peer.send(this.#stateVectorMessage)
-    if (this.#presence.size > 0) peer.send(this.#presenceSnapshot())
   }
 
   /** Removes a peer; the presence states it announced go for everyone. */
@@ -167,6 +174,9 @@ export class Room {
     this.#names.delete(peer)
     this.#relayPresence(this.#presence.removePeer(peer))
     for (const [client, author] of this.#authors) if (author === peer) this.#authors.delete(client)
+    // Their step 2 lost structs under this peer's client ids: now that it is gone, they may
+    // send them (a client that reconnected while its old socket was still here, above all).
+    for (const waiting of this.#handshakes.left(peer)) if (this.peers.has(waiting)) this.#askForState(waiting)
   }
 
   /** Handles one decoded message. Throws a ProtocolError for a malformed awareness payload. */
@@ -203,7 +213,8 @@ export class Room {
    *   Structs under another live peer's id would let an editor pre-empt a victim's next
    *   clocks, and the two would never converge again. A live update carrying them closes
    *   the socket; a sync step 2 (after a server restore, every client's holds everyone's
-   *   content) keeps its own structs and drops the others', which their owners send.
+   *   content) keeps its own structs and drops the others', which their owners send; should
+   *   an owner leave first, the peer is asked again.
    * - An update that depends on content the document does not have would stay pending in
    *   Yjs forever; it is refused, and the client's next sync sends what is missing.
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
@@ -219,11 +230,13 @@ export class Room {
       return owner !== undefined && owner !== peer
     })
     if (foreign.length > 0) {
+      const owners = new Set(foreign.map((client) => this.#ownerOf(client)!))
       // The owner may be a dead socket of this very client, reconnected.
-      for (const client of foreign) this.#ownerOf(client)?.probe()
+      for (const owner of owners) owner.probe()
       if (message.type === 'update') {
         return this.#refuse(peer, 'foreign_client', "The update writes under another connection's client id.")
       }
+      for (const owner of owners) this.#handshakes.lostTo(owner, peer)
       update = withoutClients(update, foreign)
       if (isEmptyUpdate(update)) return
       decoded = Y.decodeUpdate(update)
