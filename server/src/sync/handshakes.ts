@@ -1,10 +1,29 @@
 /**
- * What the server still expects from each peer's sync handshake: which peers must be asked
- * again because their step 2 lost structs to another socket that held their client ids.
+ * What the server still expects from each peer's sync handshake: whether the peer owes a
+ * sync step 2 (the answer to the state vector the server sent it), and which peers must be
+ * asked again because their step 2 lost structs to another socket that held their client ids.
  */
 export class Handshakes<P> {
+  /** Step 1s sent and not yet answered, per peer. */
+  readonly #owingStep2 = new Map<P, number>()
   /** Owner → the peers whose step 2 had structs dropped because the owner held their ids. */
   readonly #askAfter = new Map<P, Set<P>>()
+
+  /** The server sent `peer` its state vector; a step 2 will answer. */
+  asked(peer: P): void {
+    this.#owingStep2.set(peer, (this.#owingStep2.get(peer) ?? 0) + 1)
+  }
+
+  answered(peer: P): void {
+    const owed = (this.#owingStep2.get(peer) ?? 0) - 1
+    if (owed > 0) this.#owingStep2.set(peer, owed)
+    else this.#owingStep2.delete(peer)
+  }
+
+  /** Whether `peer` still owes a step 2: updates it sends meanwhile may run ahead of it. */
+  owesStep2(peer: P): boolean {
+    return this.#owingStep2.has(peer)
+  }
 
   /** `peer`'s step 2 lost structs because `owner` held their client ids. */
   lostTo(owner: P, peer: P): void {
@@ -15,6 +34,7 @@ export class Handshakes<P> {
 
   /** Forgets `peer`; returns the peers that lost structs to it, to be asked again. */
   left(peer: P): P[] {
+    this.#owingStep2.delete(peer)
     for (const waiting of this.#askAfter.values()) waiting.delete(peer)
     const waiting = this.#askAfter.get(peer)
     this.#askAfter.delete(peer)

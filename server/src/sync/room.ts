@@ -166,6 +166,7 @@ export class Room {
   #askForState(peer: Peer): void {
     this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
     peer.send(this.#stateVectorMessage)
+    this.#handshakes.asked(peer)
   }
 
   /** Removes a peer; the presence states it announced go for everyone. */
@@ -186,6 +187,9 @@ export class Room {
         peer.send(this.#syncReply(message.stateVector))
         return
       case 'sync-step2':
+        this.#handshakes.answered(peer)
+        this.#receiveUpdate(peer, message)
+        return
       case 'update':
         this.#receiveUpdate(peer, message)
         return
@@ -216,7 +220,8 @@ export class Room {
    *   content) keeps its own structs and drops the others', which their owners send; should
    *   an owner leave first, the peer is asked again.
    * - An update that depends on content the document does not have would stay pending in
-   *   Yjs forever; it is refused, and the client's next sync sends what is missing.
+   *   Yjs forever; it is refused, and the client's next sync sends what is missing. While
+   *   the peer still owes its step 2, that step 2 is the next sync: the update is dropped.
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
    */
   #receiveUpdate(peer: Peer, message: UpdateMessage): void {
@@ -242,6 +247,9 @@ export class Room {
       decoded = Y.decodeUpdate(update)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
+      // A client that types as soon as it connects sends that update ahead of the step 2
+      // that carries what it depends on (its offline edits); the step 2 brings both.
+      if (message.type === 'update' && this.#handshakes.owesStep2(peer)) return this.#refused('ahead_of_sync')
       return this.#refuse(peer, 'missing_dependency', 'The update depends on changes the server does not have.')
     }
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {

@@ -112,6 +112,30 @@ describe('updates whose dependencies never arrive', () => {
   })
 })
 
+describe('an update ahead of the sync step 2 it depends on', () => {
+  it('is dropped without closing the socket while the step 2 is owed, and nothing is stored', async () => {
+    doc = await createDoc(server.url)
+    const before = (await server.store.loadDoc(doc.id)).log.length
+    const writer = new Y.Doc()
+    writer.getText('t').insert(0, 'offline ')
+    const ahead = updatesOf(writer, () => writer.getText('t').insert(8, 'typed'))
+    const socket = await RawSocket.open(url())
+    // Our state vector, the update, a query (its answer, the third message, says all were
+    // handled), and no step 2 yet.
+    socket.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
+    socket.send(syncMessage(SyncStep.update, ahead))
+    socket.send([3])
+    await waitFor('the frames to be handled', () => socket.isClosed || socket.received.length >= 3)
+    expect(socket.isClosed).toBe(false)
+    expect((await server.store.loadDoc(doc.id)).log.length).toBe(before)
+    expect(room().doc.store.pendingStructs).toBeNull()
+    // The step 2 then carries everything.
+    socket.send(syncMessage(SyncStep.step2, Y.encodeStateAsUpdate(writer)))
+    await waitFor('the step 2 to land', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'offline typed')
+    socket.close()
+  })
+})
+
 function nested(depth: number): Uint8Array {
   const ydoc = new Y.Doc()
   return updatesOf(ydoc, () => nestBlockquotes(ydoc, depth))
