@@ -1,7 +1,7 @@
 /**
  * What the server still expects from each peer's sync handshake: whether the peer owes a
  * sync step 2 (the answer to the state vector the server sent it), and which peers must be
- * asked again because their step 2 lost structs to another socket that held their client ids.
+ * asked again because structs they sent were dropped: another socket held their client ids.
  */
 export class Handshakes<P> {
   /** Step 1s sent and not yet answered, per peer. */
@@ -25,7 +25,17 @@ export class Handshakes<P> {
     return this.#owingStep2.has(peer)
   }
 
-  /** `peer`'s step 2 lost structs because `owner` held their client ids. */
+  /**
+   * Whether the server will hear again what `peer` has: it owes a step 2, or will be asked
+   * again once an owner leaves. An update of it that runs ahead of that answer can wait for it.
+   */
+  willResend(peer: P): boolean {
+    if (this.#owingStep2.has(peer)) return true
+    for (const waiting of this.#askAfter.values()) if (waiting.has(peer)) return true
+    return false
+  }
+
+  /** `peer`'s structs were dropped because `owner` held their client ids. */
   lostTo(owner: P, peer: P): void {
     let waiting = this.#askAfter.get(owner)
     if (!waiting) this.#askAfter.set(owner, (waiting = new Set()))

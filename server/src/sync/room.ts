@@ -215,13 +215,13 @@ export class Room {
    *
    * - A client id belongs to the live peer that announced it or first wrote under it.
    *   Structs under another live peer's id would let an editor pre-empt a victim's next
-   *   clocks, and the two would never converge again. A live update carrying them closes
-   *   the socket; a sync step 2 (after a server restore, every client's holds everyone's
-   *   content) keeps its own structs and drops the others', which their owners send; should
-   *   an owner leave first, the peer is asked again.
+   *   clocks, and the two would never converge again: they are dropped from the update, live
+   *   or sync step 2 (after a server restore, every client's holds everyone's content). The
+   *   owner is probed, as it may be this client's own dead socket, and once it leaves the
+   *   peer is asked again for what was dropped.
    * - An update that depends on content the document does not have would stay pending in
-   *   Yjs forever; it is refused, and the client's next sync sends what is missing. While
-   *   the peer still owes its step 2, that step 2 is the next sync: the update is dropped.
+   *   Yjs forever; it is refused, and the client's next sync sends what is missing. When that
+   *   next sync is already on its way (see Handshakes.willResend), the update is dropped.
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
    */
   #receiveUpdate(peer: Peer, message: UpdateMessage): void {
@@ -236,26 +236,27 @@ export class Room {
     })
     if (foreign.length > 0) {
       const owners = new Set(foreign.map((client) => this.#ownerOf(client)!))
-      // The owner may be a dead socket of this very client, reconnected.
-      for (const owner of owners) owner.probe()
-      if (message.type === 'update') {
-        return this.#refuse(peer, 'foreign_client', "The update writes under another connection's client id.")
+      for (const owner of owners) {
+        // The owner may be a dead socket of this very client, reconnected.
+        owner.probe()
+        this.#handshakes.lostTo(owner, peer)
       }
-      for (const owner of owners) this.#handshakes.lostTo(owner, peer)
+      this.#refused('foreign_client')
       update = withoutClients(update, foreign)
       if (isEmptyUpdate(update)) return
       decoded = Y.decodeUpdate(update)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
-      // A client that types as soon as it connects sends that update ahead of the step 2
-      // that carries what it depends on (its offline edits); the step 2 brings both.
-      if (message.type === 'update' && this.#handshakes.owesStep2(peer)) return this.#refused('ahead_of_sync')
+      // What it depends on comes with the peer's next step 2: the one it owes (a client that
+      // types as soon as it connects sends that update ahead of it), or the one it will be
+      // asked for once the owner of its dropped structs leaves.
+      if (this.#handshakes.willResend(peer)) return this.#refused('ahead_of_sync')
       return this.#refuse(peer, 'missing_dependency', 'The update depends on changes the server does not have.')
     }
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
       return this.#refuse(peer, 'too_deep', 'The update nests elements too deeply.')
     }
-    if (message.type === 'update' && !this.#bindAuthor(peer, clients)) {
+    if (message.type === 'update' && !this.#bindAuthor(peer, structClients(decoded))) {
       return this.#refuse(peer, 'too_many_clients', 'The update writes under too many client ids.')
     }
     if (!this.#fits(update)) {

@@ -50,6 +50,30 @@ describe('a client that reconnects with offline edits', () => {
     )
   })
 
+  it('is not thrown out when it types while the server still holds its old socket', async () => {
+    await start()
+    const doc = await createDoc(server.url)
+    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
+    cleanup.push(() => proxy.close())
+    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+    cleanup.push(() => client.destroy())
+    const codes = closeCodes(client)
+    const text = client.doc.getText('t')
+    text.insert(0, 'one ')
+    await waitFor('the first edit to land', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one ')
+
+    proxy.strand()
+    await waitFor('the client to notice', () => !client.provider.synced)
+    await waitFor('the client to reconnect and sync', () => client.provider.synced)
+    text.insert(4, 'two')
+    await waitFor(
+      'the edit to reach the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one two',
+      10_000,
+    )
+    expect(codes.filter((code) => code === CloseCode.badFrame)).toEqual([])
+  })
+
   it('is not thrown out when it types before its sync step 2 went out', async () => {
     await start()
     const doc = await createDoc(server.url)
