@@ -221,7 +221,7 @@ export class Room {
    *   peer is asked again for what was dropped.
    * - An update that depends on content the document does not have would stay pending in
    *   Yjs forever; it is refused, and the client's next sync sends what is missing. When that
-   *   next sync is already on its way (see Handshakes.willResend), the update is dropped.
+   *   next sync is already on its way (see Handshakes.willResend), a live update is dropped.
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
    */
   #receiveUpdate(peer: Peer, message: UpdateMessage): void {
@@ -247,10 +247,12 @@ export class Room {
       decoded = Y.decodeUpdate(update)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
-      // What it depends on comes with the peer's next step 2: the one it owes (a client that
-      // types as soon as it connects sends that update ahead of it), or the one it will be
-      // asked for once the owner of its dropped structs leaves.
-      if (this.#handshakes.willResend(peer)) return this.#refused('ahead_of_sync')
+      // What a live update depends on comes with the peer's next step 2: the one it owes (a
+      // client that types as soon as it connects sends that update ahead of it), or the one
+      // it will be asked for once the owner of its dropped structs leaves. A step 2 is still
+      // refused: after a restore, two clients whose texts interleave would otherwise each
+      // wait for the other to leave; the close lets one of them go.
+      if (message.type === 'update' && this.#handshakes.willResend(peer)) return this.#refused('ahead_of_sync')
       return this.#refuse(peer, 'missing_dependency', 'The update depends on changes the server does not have.')
     }
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
