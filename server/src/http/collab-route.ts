@@ -62,6 +62,12 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
           rooms.release(room)
         }
       })
+      // An upgrade that completes after the drain began would miss the 1001 the others got
+      // and join a room that is being written down.
+      if (sockets.closing) {
+        connection.close(CloseCode.shuttingDown)
+        return
+      }
       if (!sockets.admit(connection, request.ip)) {
         connection.close(CloseCode.tooManySockets, 'Too many connections from this address.')
         return

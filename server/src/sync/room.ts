@@ -5,6 +5,7 @@ import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
 import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
+import { Handshakes } from './handshakes.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -99,6 +100,7 @@ export class Room {
   readonly versions: VersionKeeper
   readonly #deps: RoomDeps
   readonly #presence: PresenceStates<Peer>
+  readonly #handshakes = new Handshakes<Peer>()
 
   /** Validated updates not yet handed to the writer, then those being written. */
   #queued: Incoming[] = []
@@ -191,14 +193,27 @@ export class Room {
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
   join(peer: Peer): void {
     this.peers.add(peer)
+    // Asked now, greeted once the Y.Doc is built (see #load): its updates may run ahead of
+    // the answer meanwhile.
+    this.#handshakes.asked(peer)
     if (this.#unapplied) this.#ungreeted.push(peer)
     else this.#greet(peer)
   }
 
   #greet(peer: Peer): void {
-    this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.#doc))
-    peer.send(this.#stateVectorMessage)
+    this.#sendStateVector(peer)
     if (this.#presence.size > 0) peer.send(this.#presenceSnapshot())
+  }
+
+  /** Sends our state vector again: the peer answers with a sync step 2 of what we lack. */
+  #askForState(peer: Peer): void {
+    this.#handshakes.asked(peer)
+    this.#sendStateVector(peer)
+  }
+
+  #sendStateVector(peer: Peer): void {
+    this.#stateVectorMessage ??= encodeSyncStep1(Y.encodeStateVector(this.doc))
+    peer.send(this.#stateVectorMessage)
   }
 
   /** Removes a peer; the presence states it announced go for everyone. */
@@ -207,6 +222,9 @@ export class Room {
     this.#names.delete(peer)
     this.#relayPresence(this.#presence.removePeer(peer))
     for (const [client, author] of this.#authors) if (author === peer) this.#authors.delete(client)
+    // Their step 2 lost structs under this peer's client ids: now that it is gone, they may
+    // send them (a client that reconnected while its old socket was still here, above all).
+    for (const waiting of this.#handshakes.left(peer)) if (this.peers.has(waiting)) this.#askForState(waiting)
   }
 
   /** Handles one decoded message. Throws a ProtocolError for a malformed awareness payload. */
@@ -216,6 +234,9 @@ export class Room {
         peer.send(this.#syncReply(message.stateVector))
         return
       case 'sync-step2':
+        this.#handshakes.answered(peer)
+        this.#receiveUpdate(peer, message)
+        return
       case 'update':
         this.#receiveUpdate(peer, message)
         return
@@ -241,11 +262,13 @@ export class Room {
    *
    * - A client id belongs to the live peer that announced it or first wrote under it.
    *   Structs under another live peer's id would let an editor pre-empt a victim's next
-   *   clocks, and the two would never converge again. A live update carrying them closes
-   *   the socket; a sync step 2 (after a server restore, every client's holds everyone's
-   *   content) keeps its own structs and drops the others', which their owners send.
+   *   clocks, and the two would never converge again: they are dropped from the update, live
+   *   or sync step 2 (after a server restore, every client's holds everyone's content). The
+   *   owner is probed, as it may be this client's own dead socket, and once it leaves the
+   *   peer is asked again for what was dropped.
    * - An update that depends on content the document does not have would stay pending in
-   *   Yjs forever; it is refused, and the client's next sync sends what is missing.
+   *   Yjs forever; it is refused, and the client's next sync sends what is missing. When that
+   *   next sync is already on its way (see Handshakes.willResend), a live update is dropped.
    * - Nesting deeper than the limit is refused: Yjs deletes nested types recursively.
    */
   #receiveUpdate(peer: Peer, message: UpdateMessage): void {
@@ -259,22 +282,30 @@ export class Room {
       return owner !== undefined && owner !== peer
     })
     if (foreign.length > 0) {
-      // The owner may be a dead socket of this very client, reconnected.
-      for (const client of foreign) this.#ownerOf(client)?.probe()
-      if (message.type === 'update') {
-        return this.#refuse(peer, 'foreign_client', "The update writes under another connection's client id.")
+      const owners = new Set(foreign.map((client) => this.#ownerOf(client)!))
+      for (const owner of owners) {
+        // The owner may be a dead socket of this very client, reconnected.
+        owner.probe()
+        this.#handshakes.lostTo(owner, peer)
       }
+      this.#refused('foreign_client')
       update = withoutClients(update, foreign)
       if (isEmptyUpdate(update)) return
       decoded = Y.decodeUpdate(update)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
+      // What a live update depends on comes with the peer's next step 2: the one it owes (a
+      // client that types as soon as it connects sends that update ahead of it), or the one
+      // it will be asked for once the owner of its dropped structs leaves. A step 2 is still
+      // refused: after a restore, two clients whose texts interleave would otherwise each
+      // wait for the other to leave; the close lets one of them go.
+      if (message.type === 'update' && this.#handshakes.willResend(peer)) return this.#refused('ahead_of_sync')
       return this.#refuse(peer, 'missing_dependency', 'The update depends on changes the server does not have.')
     }
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
       return this.#refuse(peer, 'too_deep', 'The update nests elements too deeply.')
     }
-    if (message.type === 'update' && !this.#bindAuthor(peer, clients)) {
+    if (message.type === 'update' && !this.#bindAuthor(peer, structClients(decoded))) {
       return this.#refuse(peer, 'too_many_clients', 'The update writes under too many client ids.')
     }
     if (!this.#fits(update)) {

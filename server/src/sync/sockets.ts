@@ -13,6 +13,7 @@ export class Sockets {
   readonly #perAddress = new Map<string, number>()
   readonly #maxPerAddress: number
   readonly #heartbeat: NodeJS.Timeout
+  #closing = false
 
   constructor(maxPerAddress: number, pingIntervalMs: number) {
     this.#maxPerAddress = maxPerAddress
@@ -51,8 +52,14 @@ export class Sockets {
     return counts
   }
 
+  /** Whether closeAll was called: a socket that opens afterwards must be closed too. */
+  get closing(): boolean {
+    return this.#closing
+  }
+
   /** Closes every socket; those that do not finish the closing handshake soon are dropped. */
   closeAll(code: CloseCode): void {
+    this.#closing = true
     for (const connection of this.#open.keys()) {
       connection.close(code)
       setTimeout(() => connection.terminate(), SHUTDOWN_HANDSHAKE_MS).unref()

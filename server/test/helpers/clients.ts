@@ -81,9 +81,13 @@ export class RawSocket {
     this.ws.send(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))
   }
 
-  /** Completes the sync handshake with an empty document; resolves with the server's state. */
+  /**
+   * Completes the sync handshake with an empty document, as a stock client does: our state
+   * vector, and an empty step 2 for the server's; resolves with the server's state.
+   */
   async sync(): Promise<Uint8Array> {
     this.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
+    this.send(syncMessage(SyncStep.step2, Y.encodeStateAsUpdate(new Y.Doc())))
     const reply = await waitFor('a sync step 2', () => this.received.map(readSync).find((m) => m?.step === SyncStep.step2))
     return reply.payload
   }

@@ -137,4 +137,39 @@ describe('shutdown', () => {
       await again.close()
     }
   })
+
+  it('closes with 1001 a socket whose upgrade completes after the drain began', async () => {
+    // The key check of the upgrade waits on the store until the test lets it go.
+    let holding = false
+    let asked = false
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    server = await startServer({
+      wrapStore: (level) =>
+        new Proxy(level, {
+          get(target, name) {
+            if (name === 'getMeta' && holding) {
+              return async (id: string) => {
+                asked = true
+                await held
+                return target.getMeta(id)
+              }
+            }
+            const value: unknown = Reflect.get(target, name)
+            return typeof value === 'function' ? value.bind(target) : value
+          },
+        }),
+    })
+    const doc = await createDoc(server.url)
+    holding = true
+    const opening = RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
+    await waitFor('the upgrade to check its key', () => asked)
+    const stopping = server.stop()
+    await waitFor('the drain to begin', () => !server!.app.quire.ready)
+    release()
+    const late = await opening
+    await waitFor('the late socket to close', () => late.isClosed, 5_000)
+    expect((await late.closed).code).toBe(CloseCode.shuttingDown)
+    await stopping
+  })
 })

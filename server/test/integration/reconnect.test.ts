@@ -1,0 +1,99 @@
+/**
+ * Stock clients that come back with edits the server has not seen: whatever the order in
+ * which their messages arrive, nothing they typed is lost and they are not thrown out.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { CloseCode } from '@quire/shared'
+import { ChaosProxy } from '../helpers/chaos-proxy.js'
+import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
+import { createDoc, startServer, type TestServer } from '../helpers/server.js'
+import { waitFor } from '../helpers/wait.js'
+
+let server: TestServer
+const cleanup: (() => unknown)[] = []
+afterEach(async () => {
+  for (const undo of cleanup.splice(0).reverse()) await undo()
+})
+
+async function start(): Promise<void> {
+  server = await startServer()
+  cleanup.push(() => server.close())
+}
+
+function closeCodes(client: TestClient): number[] {
+  const codes: number[] = []
+  client.provider.on('connection-close', (event) => {
+    if (event) codes.push(event.code)
+  })
+  return codes
+}
+
+describe('a client that reconnects with offline edits', () => {
+  it('keeps them when the server still holds its old, dead socket', async () => {
+    await start()
+    const doc = await createDoc(server.url)
+    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
+    cleanup.push(() => proxy.close())
+    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+    cleanup.push(() => client.destroy())
+    const text = client.doc.getText('t')
+    text.insert(0, 'one ')
+    await waitFor('the first edit to land', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one ')
+
+    // The client's side drops; the server keeps the old socket until a ping goes unanswered.
+    proxy.strand()
+    text.insert(4, 'two')
+    await waitFor(
+      'the offline edit to reach the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one two',
+      10_000,
+    )
+  })
+
+  it('is not thrown out when it types while the server still holds its old socket', async () => {
+    await start()
+    const doc = await createDoc(server.url)
+    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
+    cleanup.push(() => proxy.close())
+    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+    cleanup.push(() => client.destroy())
+    const codes = closeCodes(client)
+    const text = client.doc.getText('t')
+    text.insert(0, 'one ')
+    await waitFor('the first edit to land', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one ')
+
+    proxy.strand()
+    await waitFor('the client to notice', () => !client.provider.synced)
+    await waitFor('the client to reconnect and sync', () => client.provider.synced)
+    text.insert(4, 'two')
+    await waitFor(
+      'the edit to reach the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one two',
+      10_000,
+    )
+    expect(codes.filter((code) => code === CloseCode.badFrame)).toEqual([])
+  })
+
+  it('is not thrown out when it types before its sync step 2 went out', async () => {
+    await start()
+    const doc = await createDoc(server.url)
+    const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    cleanup.push(() => client.destroy())
+    const codes = closeCodes(client)
+    const text = client.doc.getText('t')
+    text.insert(0, 'one ')
+    client.provider.disconnect()
+    text.insert(4, 'two ')
+    // Typed the moment the socket opens: this update travels ahead of the step 2 that carries
+    // 'two ', on which it depends.
+    client.provider.on('status', ({ status }) => {
+      if (status === 'connected' && text.length === 8) text.insert(8, 'three')
+    })
+    client.provider.connect()
+    await waitFor(
+      'every edit to reach the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one two three',
+    )
+    expect(codes.filter((code) => code === CloseCode.badFrame)).toEqual([])
+  })
+})
