@@ -14,6 +14,8 @@ interface Presence<P> {
 }
 
 const NULL_STATE = 'null'
+/** Departed client ids remembered per document (see #departed). */
+const MAX_DEPARTED = 1_024
 
 /**
  * The awareness states of one document's peers (names, colours, carets), with ownership: a
@@ -24,6 +26,17 @@ const NULL_STATE = 'null'
 export class PresenceStates<P> {
   readonly #states = new Map<number, Presence<P>>()
   readonly #owned = new Map<P, Set<number>>()
+  /**
+   * Client ids whose peer left: when, and the clock of their removal. Stock clients echo
+   * every state they hear, so a copy of a departed client's last state can come back from a
+   * peer that was there: it must not claim the id (a ghost caret, and the client's own edits
+   * refused as foreign). A peer that joined since, the client back on a new socket, may; and
+   * a client that hears its own removal announces itself again at a later clock.
+   */
+  readonly #departed = new Map<number, { at: number; clock: number }>()
+  /** When each peer joined, on the same count as departures. */
+  readonly #joinedAt = new Map<P, number>()
+  #events = 0
   readonly #limits: PresenceLimits
 
   constructor(limits: PresenceLimits) {
@@ -39,8 +52,13 @@ export class PresenceStates<P> {
     return accepted
   }
 
+  join(peer: P): void {
+    this.#joinedAt.set(peer, this.#events++)
+  }
+
   /** Forgets every state `peer` announced; returns the removals to relay. */
   removePeer(peer: P): AwarenessEntry[] {
+    this.#joinedAt.delete(peer)
     const ids = this.#owned.get(peer)
     if (!ids) return []
     this.#owned.delete(peer)
@@ -48,6 +66,7 @@ export class PresenceStates<P> {
     for (const clientId of ids) {
       const presence = this.#states.get(clientId)
       this.#states.delete(clientId)
+      if (presence) this.#depart(clientId, presence.clock + 1)
       if (presence && presence.state !== NULL_STATE) {
         removals.push({ clientId, clock: presence.clock + 1, state: NULL_STATE })
       }
@@ -74,8 +93,19 @@ export class PresenceStates<P> {
     return this.#states.get(clientId)?.owner
   }
 
+  /** The clock of the state held for `clientId`, if one is. */
+  clockOf(clientId: number): number | undefined {
+    return this.#states.get(clientId)?.clock
+  }
+
   get size(): number {
     return this.#states.size
+  }
+
+  #depart(clientId: number, clock: number): void {
+    this.#departed.delete(clientId)
+    this.#departed.set(clientId, { at: this.#events++, clock })
+    if (this.#departed.size > MAX_DEPARTED) this.#departed.delete(this.#departed.keys().next().value!)
   }
 
   #accept(peer: P, { clientId, clock, state }: AwarenessEntry): boolean {
@@ -92,6 +122,8 @@ export class PresenceStates<P> {
     }
     // A removal of a state nobody holds changes nothing; only announcements claim an id.
     if (state === NULL_STATE || !this.#isValidState(state)) return false
+    const departed = this.#departed.get(clientId)
+    if (departed && clock <= departed.clock && (this.#joinedAt.get(peer) ?? -1) < departed.at) return false
     let owned = this.#owned.get(peer)
     if (!owned) {
       owned = new Set()
@@ -100,6 +132,7 @@ export class PresenceStates<P> {
     if (owned.size >= this.#limits.maxClientsPerPeer) return false
     owned.add(clientId)
     this.#states.set(clientId, { owner: peer, clock, state })
+    this.#departed.delete(clientId)
     return true
   }
 

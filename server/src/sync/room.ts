@@ -193,6 +193,7 @@ export class Room {
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
   join(peer: Peer): void {
     this.peers.add(peer)
+    this.#presence.join(peer)
     // Asked now, greeted once the Y.Doc is built (see #load): its updates may run ahead of
     // the answer meanwhile.
     this.#handshakes.asked(peer)
@@ -240,15 +241,32 @@ export class Room {
       case 'update':
         this.#receiveUpdate(peer, message)
         return
-      case 'awareness':
-        this.#relayPresence(this.#presence.apply(peer, decodeAwarenessUpdate(message.update)))
+      case 'awareness': {
+        const entries = decodeAwarenessUpdate(message.update)
+        this.#probePresenceOwners(peer, entries)
+        this.#relayPresence(this.#presence.apply(peer, entries))
         this.#names.delete(peer)
         return
+      }
       case 'query-awareness':
         peer.send(this.#presenceSnapshot())
         return
       case 'auth':
         return
+    }
+  }
+
+  /**
+   * A state at the current clock or later for a client id another live peer holds may be a
+   * reconnected client's own, its old socket dead: probe the holder. Once it is gone, its
+   * removal reaches the client, which announces itself again (see PresenceStates). Stock
+   * clients also echo others' states at their clock: the holder then just answers a ping.
+   */
+  #probePresenceOwners(peer: Peer, entries: readonly AwarenessEntry[]): void {
+    for (const { clientId, clock } of entries) {
+      const owner = this.#presence.ownerOf(clientId)
+      if (owner === undefined || owner === peer || !this.peers.has(owner)) continue
+      if (clock >= this.#presence.clockOf(clientId)!) owner.probe()
     }
   }
 

@@ -96,4 +96,27 @@ describe('a client that reconnects with offline edits', () => {
     )
     expect(codes.filter((code) => code === CloseCode.badFrame)).toEqual([])
   })
+
+  it('shows its presence again as soon as the server lets go of the old socket', async () => {
+    await start()
+    const doc = await createDoc(server.url)
+    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
+    cleanup.push(() => proxy.close())
+    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+    const observer = await connectClient(server.collabUrl, doc.id, doc.keys.view)
+    cleanup.push(() => client.destroy(), () => observer.destroy())
+    client.provider.awareness.setLocalStateField('user', { name: 'Ada' })
+    const seesAda = () => observer.provider.awareness.getStates().get(client.doc.clientID)?.user?.name === 'Ada'
+    await waitFor('the observer to see Ada', seesAda)
+
+    proxy.strand()
+    await waitFor('the client to notice', () => !client.provider.synced)
+    await waitFor('the client to reconnect and sync', () => client.provider.synced)
+    // The old socket goes once it misses its probe, and Ada with it, for a moment.
+    await waitFor('the old socket to go', () => server.app.quire.rooms.get(doc.id)?.peers.size === 2, 10_000)
+    // Well before the client renews its state on its own (every 15 s), and stays.
+    await waitFor('Ada to show again', seesAda, 5_000)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(seesAda()).toBe(true)
+  })
 })

@@ -22,6 +22,27 @@ describe('PresenceStates', () => {
     expect(states.snapshot()).toEqual([{ clientId: 1, clock: 0, state: '{}' }])
   })
 
+  it("lets no echo of a departed client's state claim its id, but lets the client come back", () => {
+    const states = new PresenceStates<string>(limits)
+    const bob = 'bob'
+    states.join(alice)
+    states.join(bob)
+    states.apply(alice, [{ clientId: 1, clock: 5, state: '{"n":"a"}' }])
+    expect(states.removePeer(alice)).toEqual([{ clientId: 1, clock: 6, state: 'null' }])
+    // Bob heard Alice's state before she left; his echo arrives after her removal.
+    expect(states.apply(bob, [{ clientId: 1, clock: 5, state: '{"n":"a"}' }])).toEqual([])
+    // Alice on a new socket announces herself at the clock she had.
+    const aliceAgain = 'alice again'
+    states.join(aliceAgain)
+    expect(states.apply(aliceAgain, [{ clientId: 1, clock: 5, state: '{"n":"a"}' }])).toHaveLength(1)
+    // Or she was on a third socket before that one went: she hears its removal and goes on from it.
+    const aliceThird = 'alice third'
+    states.join(aliceThird)
+    states.removePeer(aliceAgain)
+    expect(states.apply(aliceThird, [{ clientId: 1, clock: 6, state: '{"n":"a"}' }])).toEqual([])
+    expect(states.apply(aliceThird, [{ clientId: 1, clock: 7, state: '{"n":"a"}' }])).toHaveLength(1)
+  })
+
   it('keeps nothing for removals of unknown ids, and bounds the ids per peer', () => {
     const states = new PresenceStates<string>(limits)
     const nulls = Array.from({ length: 1000 }, (_, i) => ({ clientId: 100 + i, clock: 1, state: 'null' }))
