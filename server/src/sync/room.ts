@@ -454,6 +454,7 @@ export class Room {
   #syncReply(stateVector: Uint8Array): Uint8Array {
     const key = stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? replyKey(stateVector) : undefined
     const cached = key === undefined ? undefined : this.#replies.get(key)
+    this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
     if (cached) return cached
     const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
     if (key !== undefined && this.#replies.size < MAX_CACHED_REPLIES) this.#replies.set(key, reply)

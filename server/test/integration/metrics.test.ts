@@ -50,6 +50,9 @@ describe('GET /metrics', () => {
     expect(sample(during, 'quire_store_write_seconds_count')).toBeGreaterThanOrEqual(1)
     expect(sample(during, 'quire_store_batch_updates_sum')).toBe(sample(during, 'quire_updates_received_total'))
     expect(sample(during, 'quire_room_load_seconds_count')).toBe(1)
+    // Both joiners came with an empty document: the stored state answered them, encoded by nobody.
+    expect(sample(during, 'quire_sync_replies_total', 'source="cached"')).toBe(2)
+    expect(sample(during, 'quire_sync_replies_total', 'source="encoded"')).toBe(0)
 
     // A viewer's write is refused; a bad frame closes its socket with 1002.
     const raw = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)
