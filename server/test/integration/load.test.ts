@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SyncStep } from '@quire/shared'
 import type { ChildServer } from '../helpers/child-server.js'
-import { RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { awarenessMessage, RawSocket, readAwareness, readSync, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
 import { createDocs, liveFigures, MB, sample, sampleSum, scrape, sized, startProbedServer, waitForEmpty } from '../helpers/load.js'
 import { tempDataDir } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
@@ -27,7 +27,7 @@ const FD_SLACK = 8
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`
 
 describe('many sockets on many documents', () => {
-  it('2 000 sockets over 200 documents connect at once and sync; once all leave, every room unloads and the heap is back', async () => {
+  it('2 000 sockets over 200 documents connect at once, sync and announce presence; once all leave, every room unloads and the heap is back', async () => {
     const docCount = 200
     const perDoc = sized(10, 10)
     dataDir = await tempDataDir()
@@ -45,9 +45,15 @@ describe('many sockets on many documents', () => {
     const during = await scrape(child.url)
     expect(sample(during, 'quire_rooms_open')).toBe(docCount)
     expect(sampleSum(during, 'quire_sockets_open')).toBe(docCount * perDoc)
+    // Everyone announces a presence, as editors do; the first of each document also writes.
+    all.forEach((socket, i) => socket.send(awarenessMessage([{ clientId: 1_000 + i, clock: 1, state: { user: { name: `user ${i}` } } }])))
     for (let d = 0; d < docCount; d++) all[d * perDoc]!.send(syncMessage(SyncStep.update, textUpdate(`doc ${d}`)))
-    await waitFor('every write to reach the other sockets of its document', () =>
-      docs.every((_, d) => all[d * perDoc + 1]!.received.length > 1), 30_000)
+    await waitFor('every write and presence to reach the last socket of its document', () =>
+      docs.every((_, d) => {
+        const received = all[d * perDoc + perDoc - 1]!.received
+        const seen = new Set(received.flatMap((message) => readAwareness(message) ?? []).map((entry) => entry.clientId))
+        return seen.size === perDoc && received.some((message) => readSync(message)?.step === SyncStep.update)
+      }), 30_000)
 
     for (const socket of sockets.splice(0)) socket.close()
     await waitForEmpty(child.url, 60_000)
