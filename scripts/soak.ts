@@ -17,9 +17,10 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as Y from 'yjs'
 import { openClient, serverState, type TestClient } from '../server/test/helpers/clients.js'
+import { sampleSum } from '../server/test/helpers/load.js'
 import { createDoc, freePort, type TestDoc } from '../server/test/helpers/server.js'
 import { holdsAll, readStore, sameState } from './soak/check.js'
-import { metric, SoakServer } from './soak/server.js'
+import { SoakServer } from './soak/server.js'
 
 const { values: options } = parseArgs({
   options: {
@@ -153,12 +154,12 @@ async function printFigures(minute: number): Promise<void> {
     const text = await server.metrics()
     const figures: Figures = {
       minute,
-      rssBytes: metric(text, 'process_resident_memory_bytes'),
-      heapBytes: metric(text, 'nodejs_heap_size_used_bytes'),
-      lagP99Seconds: metric(text, 'nodejs_eventloop_lag_p99_seconds'),
-      lagMaxSeconds: metric(text, 'nodejs_eventloop_lag_max_seconds'),
-      rooms: metric(text, 'quire_rooms_open'),
-      sockets: metric(text, 'quire_sockets_open'),
+      rssBytes: sampleSum(text, 'process_resident_memory_bytes'),
+      heapBytes: sampleSum(text, 'nodejs_heap_size_used_bytes'),
+      lagP99Seconds: sampleSum(text, 'nodejs_eventloop_lag_p99_seconds'),
+      lagMaxSeconds: sampleSum(text, 'nodejs_eventloop_lag_max_seconds'),
+      rooms: sampleSum(text, 'quire_rooms_open'),
+      sockets: sampleSum(text, 'quire_sockets_open'),
     }
     report.push(figures)
     console.log(

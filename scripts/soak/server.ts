@@ -68,9 +68,3 @@ export class SoakServer {
     return (await fetch(`${this.url}/metrics`)).text()
   }
 }
-
-/** The value of one sample in Prometheus' text format, summed over its labels (NaN when absent). */
-export function metric(text: string, name: string): number {
-  const lines = text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-  return lines.length === 0 ? NaN : lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)
-}

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { connectClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { sample } from '../helpers/load.js'
 import { createDoc, freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 import { SyncStep } from '@quire/shared'
@@ -11,12 +12,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-/** The value of one sample in Prometheus' text format (0 when absent). */
-function sample(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}}` : `${name} `))
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0
-}
 
 describe('GET /metrics', () => {
   it('shows the figures an operator asks for, and they move as people edit', async () => {
