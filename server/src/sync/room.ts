@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Log } from '../logger.js'
 import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
@@ -72,10 +73,14 @@ interface Incoming {
 
 /** The state vector of an empty document: what a fresh client sends. */
 const EMPTY_STATE_VECTOR = new Uint8Array([0])
-const replyKey = (stateVector: Uint8Array) => Buffer.from(stateVector).toString('latin1')
+/**
+ * A digest, not the vector itself: a document's state vector names every client that ever
+ * wrote to it, so a long-lived one's is long, and its joiners must share replies too.
+ */
+const replyKey = (stateVector: Uint8Array) => createHash('sha256').update(stateVector).digest('base64')
 
-/** State vectors up to this size key the cache of sync replies (a few dozen writers). */
-const MAX_CACHED_STATE_VECTOR_BYTES = 256
+/** State vectors up to this size key the cache of sync replies (thousands of writers). */
+const MAX_CACHED_STATE_VECTOR_BYTES = 64 * 1024
 const MAX_CACHED_REPLIES = 16
 
 /**

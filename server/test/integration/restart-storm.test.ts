@@ -1,12 +1,14 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
+import { SyncStep } from '@quire/shared'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
-import { openClient, serverState, type TestClient } from '../helpers/clients.js'
+import { openClient, RawSocket, serverState, syncMessage, textUpdate, type TestClient } from '../helpers/clients.js'
 import { createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
 import { freePort, tempDataDir, type TestDoc } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 let dataDir: string | undefined
+const PAST_WRITERS = 60
 const children: ChildServer[] = []
 const clients: TestClient[] = []
 
@@ -31,10 +33,20 @@ describe('a server restart under many stock clients', () => {
     const docCount = sized(100, 200)
     const perDoc = 10
     dataDir = await tempDataDir()
-    const env = { ...LOAD_ENV, DATA_DIR: dataDir, PORT: String(await freePort()) }
+    const env = { ...LOAD_ENV, DATA_DIR: dataDir, PORT: String(await freePort()), MAX_CLIENT_IDS_PER_SOCKET: String(PAST_WRITERS) }
     const first = await startChildServer(env)
     children.push(first)
     const docs = await createDocs(first.url, docCount)
+    // A document's state vector names every client that ever wrote to it: a long-lived one has
+    // had many sessions. Here, 60 past writers each.
+    await Promise.all(docs.map(async (doc) => {
+      const past = await RawSocket.open(`${first.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
+      await past.sync()
+      for (let writer = 1; writer <= PAST_WRITERS; writer++) past.send(syncMessage(SyncStep.update, textUpdate('.', 'history', writer * 1_000_003)))
+      past.close()
+      await waitFor('the past writers to be stored', async () =>
+        (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('history').length === PAST_WRITERS, 30_000)
+    }))
     const byDoc = docs.map((doc) => Array.from({ length: perDoc }, () => openClient(first.collabUrl, doc.id, doc.keys.edit)))
     clients.push(...byDoc.flat())
     await waitFor('every client to sync', () => clients.every((client) => client.provider.synced), 60_000)
