@@ -7,8 +7,8 @@
 import { sampleProcess } from './proc.js'
 import type { ServerProcess } from './server-process.js'
 
-const MARK = 'bench-memory:'
-const HOOK = `process.on('SIGUSR2', () => { globalThis.gc?.(); process.stderr.write('${MARK}' + JSON.stringify(process.memoryUsage()) + '\\n') })`
+export const MEMORY_PROBE_MARK = 'bench-memory:'
+const HOOK = `process.on('SIGUSR2', () => { globalThis.gc?.(); process.stderr.write('${MEMORY_PROBE_MARK}' + JSON.stringify(process.memoryUsage()) + '\\n') })`
 
 /** node options that install the hook; harmless until the signal arrives. */
 export const MEMORY_PROBE_ARGS = ['--expose-gc', '--import', `data:text/javascript,${encodeURIComponent(HOOK)}`]
@@ -22,8 +22,8 @@ export interface LiveMemory {
 
 /** Bounded generously: a server whose event loop is busy (a synchronous SQLite write) answers late. */
 export async function liveMemory(server: ServerProcess, timeoutMs = 60_000): Promise<LiveMemory> {
-  const line = server.nextOutputLine((text) => text.startsWith(MARK), timeoutMs)
+  const line = server.nextOutputLine((text) => text.startsWith(MEMORY_PROBE_MARK), timeoutMs)
   process.kill(server.pid, 'SIGUSR2')
-  const usage = JSON.parse((await line).slice(MARK.length)) as NodeJS.MemoryUsage
+  const usage = JSON.parse((await line).slice(MEMORY_PROBE_MARK.length)) as NodeJS.MemoryUsage
   return { rssBytes: sampleProcess(server.pid).rssBytes, heapBytes: usage.heapUsed + usage.external }
 }

@@ -18,6 +18,7 @@ export class Metrics implements SyncEvents {
   readonly #updatesRefused: Counter<'reason'>
   readonly #messagesRelayed: Counter<'kind'>
   readonly #bytesRelayed: Counter<'kind'>
+  readonly #syncReplies: Counter<'source'>
   readonly #writeSeconds: Histogram
   readonly #batchUpdates: Histogram
   readonly #writeFailures: Counter
@@ -62,6 +63,12 @@ export class Metrics implements SyncEvents {
       registers,
     })
     this.#bytesRelayed = new Counter({ name: 'quire_bytes_relayed_total', help: 'Bytes sent by relays, by kind', labelNames: ['kind'], registers })
+    this.#syncReplies = new Counter({
+      name: 'quire_sync_replies_total',
+      help: 'Sync step 1 answers, by source: cached (an encoding shared by joiners with the same state) or encoded',
+      labelNames: ['source'],
+      registers,
+    })
     this.#writeSeconds = new Histogram({
       name: 'quire_store_write_seconds',
       help: 'Time to write one batch of updates to the store',
@@ -104,6 +111,10 @@ export class Metrics implements SyncEvents {
     if (sockets === 0) return
     this.#messagesRelayed.inc({ kind }, sockets)
     this.#bytesRelayed.inc({ kind }, sockets * bytes)
+  }
+
+  syncReplied(source: 'cached' | 'encoded'): void {
+    this.#syncReplies.inc({ source })
   }
 
   roomLoaded(seconds: number): void {

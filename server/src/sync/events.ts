@@ -20,6 +20,8 @@ export interface SyncEvents {
   updateRefused?(reason: RefusalReason): void
   /** One message sent to `sockets` sockets. */
   relayed?(kind: 'update' | 'awareness', sockets: number, bytes: number): void
+  /** A sync step 1 answered: from a reply already encoded for that state, or encoded anew. */
+  syncReplied?(source: 'cached' | 'encoded'): void
   roomLoaded?(seconds: number): void
   roomUnloaded?(): void
   compacted?(): void

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Log } from '../logger.js'
 import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
@@ -73,10 +74,14 @@ interface Incoming {
 
 /** The state vector of an empty document: what a fresh client sends. */
 const EMPTY_STATE_VECTOR = new Uint8Array([0])
-const replyKey = (stateVector: Uint8Array) => Buffer.from(stateVector).toString('latin1')
+/**
+ * A digest, not the vector itself: a document's state vector names every client that ever
+ * wrote to it, so a long-lived one's is long, and its joiners must share replies too.
+ */
+const replyKey = (stateVector: Uint8Array) => createHash('sha256').update(stateVector).digest('base64')
 
-/** State vectors up to this size key the cache of sync replies (a few dozen writers). */
-const MAX_CACHED_STATE_VECTOR_BYTES = 256
+/** State vectors up to this size key the cache of sync replies (thousands of writers). */
+const MAX_CACHED_STATE_VECTOR_BYTES = 64 * 1024
 const MAX_CACHED_REPLIES = 16
 
 /**
@@ -543,6 +548,7 @@ export class Room {
   #syncReply(stateVector: Uint8Array): Uint8Array {
     const key = stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? replyKey(stateVector) : undefined
     const cached = key === undefined ? undefined : this.#replies.get(key)
+    this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
     if (cached) return cached
     const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
     if (key !== undefined && this.#replies.size < MAX_CACHED_REPLIES) this.#replies.set(key, reply)

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { connectClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { sample } from '../helpers/load.js'
 import { createDoc, freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 import { SyncStep } from '@quire/shared'
@@ -11,12 +12,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-/** The value of one sample in Prometheus' text format (0 when absent). */
-function sample(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}}` : `${name} `))
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0
-}
 
 describe('GET /metrics', () => {
   it('shows the figures an operator asks for, and they move as people edit', async () => {
@@ -50,6 +45,9 @@ describe('GET /metrics', () => {
     expect(sample(during, 'quire_store_write_seconds_count')).toBeGreaterThanOrEqual(1)
     expect(sample(during, 'quire_store_batch_updates_sum')).toBe(sample(during, 'quire_updates_received_total'))
     expect(sample(during, 'quire_room_load_seconds_count')).toBe(1)
+    // Both joiners came with an empty document: the stored state answered them, encoded by nobody.
+    expect(sample(during, 'quire_sync_replies_total', 'source="cached"')).toBe(2)
+    expect(sample(during, 'quire_sync_replies_total', 'source="encoded"')).toBe(0)
 
     // A viewer's write is refused; a bad frame closes its socket with 1002.
     const raw = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)
