@@ -148,6 +148,9 @@ interface Figures {
 }
 const report: Figures[] = []
 
+/** What the documents hold, as their witnesses encode it: the heap grows with it, not beyond. */
+const stateBytes = () => docs.reduce((sum, { witness }) => sum + Y.encodeStateAsUpdate(witness.doc).length, 0)
+
 async function printFigures(minute: number): Promise<void> {
   if (!serverUp) return void console.log(`minute ${minute}: the server is restarting`)
   try {
@@ -165,7 +168,8 @@ async function printFigures(minute: number): Promise<void> {
     console.log(
       `minute ${minute}: rss ${mb(figures.rssBytes)} MB, heap ${mb(figures.heapBytes)} MB, ` +
         `event-loop lag p99 ${ms(figures.lagP99Seconds)} ms (max ${ms(figures.lagMaxSeconds)} ms), ` +
-        `rooms ${figures.rooms}, sockets ${figures.sockets}, documents ${docs.length}, typists ${typists.length}, restarts ${restarts}`,
+        `rooms ${figures.rooms}, sockets ${figures.sockets}, documents ${docs.length} (${mb(stateBytes())} MB of Yjs state), ` +
+        `typists ${typists.length}, restarts ${restarts}`,
     )
   } catch (error) {
     console.log(`minute ${minute}: metrics unavailable (${String(error)})`)
