@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Log } from '../logger.js'
 import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
@@ -7,6 +6,7 @@ import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
 import { Handshakes } from './handshakes.js'
+import { EMPTY_STATE_VECTOR, ReplyCache } from './reply-cache.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -72,18 +72,6 @@ interface Incoming {
   author: string
 }
 
-/** The state vector of an empty document: what a fresh client sends. */
-const EMPTY_STATE_VECTOR = new Uint8Array([0])
-/**
- * A digest, not the vector itself: a document's state vector names every client that ever
- * wrote to it, so a long-lived one's is long, and its joiners must share replies too.
- */
-const replyKey = (stateVector: Uint8Array) => createHash('sha256').update(stateVector).digest('base64')
-
-/** State vectors up to this size key the cache of sync replies (thousands of writers). */
-const MAX_CACHED_STATE_VECTOR_BYTES = 64 * 1024
-const MAX_CACHED_REPLIES = 16
-
 /**
  * One open document: its Y.Doc, its peers and their presence.
  *
@@ -126,7 +114,7 @@ export class Room {
 
   /** Encodings that stay valid until the document changes. */
   #stateVectorMessage: Uint8Array | undefined
-  readonly #replies = new Map<string, Uint8Array>()
+  readonly #replies = new ReplyCache()
   #lastChange: Uint8Array | undefined
 
   /** Display names of the peers, read from their presence when they write. */
@@ -192,7 +180,7 @@ export class Room {
   }
 
   #primeReply(base: Uint8Array): void {
-    this.#replies.set(replyKey(EMPTY_STATE_VECTOR), encodeSyncStep2(base))
+    this.#replies.set(EMPTY_STATE_VECTOR, encodeSyncStep2(base))
   }
 
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
@@ -546,12 +534,11 @@ export class Room {
 
   /** Answers a step 1. Joiners with the same state vector share one encoding. */
   #syncReply(stateVector: Uint8Array): Uint8Array {
-    const key = stateVector.length <= MAX_CACHED_STATE_VECTOR_BYTES ? replyKey(stateVector) : undefined
-    const cached = key === undefined ? undefined : this.#replies.get(key)
+    const cached = this.#replies.get(stateVector)
     this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
     if (cached) return cached
     const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
-    if (key !== undefined && this.#replies.size < MAX_CACHED_REPLIES) this.#replies.set(key, reply)
+    this.#replies.set(stateVector, reply)
     return reply
   }
 

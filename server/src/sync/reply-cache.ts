@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto'
+
+/** State vectors up to this size key the cache (thousands of writers). */
+const MAX_KEYED_STATE_VECTOR_BYTES = 64 * 1024
+const MAX_REPLIES = 16
+/**
+ * What one document's cached replies may hold in all. A joiner's reply is up to the whole
+ * document, and a viewer can send made-up state vectors: without a byte bound, 16 of them
+ * would keep 16 copies of a large document.
+ */
+const MAX_BYTES = 8 * 1024 * 1024
+
+/** The state vector of an empty document: what a fresh client sends. */
+export const EMPTY_STATE_VECTOR = new Uint8Array([0])
+
+/**
+ * Sync replies by the state vector they answer, valid until the document changes: joiners
+ * with the same state (a join storm after a restart) share one encoding.
+ */
+export class ReplyCache {
+  readonly #replies = new Map<string, Uint8Array>()
+  #bytes = 0
+
+  get(stateVector: Uint8Array): Uint8Array | undefined {
+    const key = keyOf(stateVector)
+    return key === undefined ? undefined : this.#replies.get(key)
+  }
+
+  /** Keeps `reply` if it fits; the first reply is always kept (a fresh joiner's, usually). */
+  set(stateVector: Uint8Array, reply: Uint8Array): void {
+    const key = keyOf(stateVector)
+    if (key === undefined || this.#replies.size >= MAX_REPLIES || this.#replies.has(key)) return
+    if (this.#replies.size > 0 && this.#bytes + reply.length > MAX_BYTES) return
+    this.#replies.set(key, reply)
+    this.#bytes += reply.length
+  }
+
+  clear(): void {
+    this.#replies.clear()
+    this.#bytes = 0
+  }
+}
+
+/**
+ * A digest, not the vector itself: a document's state vector names every client that ever
+ * wrote to it, so a long-lived one's is long, and its joiners must share replies too.
+ */
+function keyOf(stateVector: Uint8Array): string | undefined {
+  if (stateVector.length > MAX_KEYED_STATE_VECTOR_BYTES) return undefined
+  return createHash('sha256').update(stateVector).digest('base64')
+}
