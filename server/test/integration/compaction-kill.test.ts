@@ -1,22 +1,13 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { startChildServer, type ChildServer } from '../helpers/child-server.js'
-import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
-import { tempDataDir } from '../helpers/server.js'
+import { startChildServer } from '../helpers/child-server.js'
+import { connectClient, serverState } from '../helpers/clients.js'
+import { childFixtures, createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
 import { waitFor } from '../helpers/wait.js'
 
-let dataDir: string | undefined
-const children: ChildServer[] = []
-const clients: TestClient[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  for (const child of children.splice(0)) child.process.kill('SIGKILL')
-  if (dataDir) await rm(dataDir, { recursive: true, force: true })
-})
+const { children, clients, dataDir: freshDataDir } = childFixtures()
 
 /** True when `doc` holds every struct and every deletion `acked` holds. */
 function holdsAll(doc: Y.Doc, acked: Y.Doc): boolean {
@@ -34,7 +25,7 @@ const CHUNK = 'x'.repeat(1024)
 describe('SIGKILL while the store compacts', () => {
   it('leaves LevelDB files that open cleanly and hold every acknowledged update, round after round', async () => {
     const rounds = sized(3, 10)
-    dataDir = await tempDataDir()
+    const dataDir = await freshDataDir()
     // A log folded every 10 batches of documents of a few hundred KB: compactions, ours and
     // LevelDB's own, run nearly all the time, so a kill at a random moment lands in or next to one.
     const env = { ...LOAD_ENV, DATA_DIR: dataDir, COMPACT_AFTER_UPDATES: '10' }

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode } from '@quire/shared'
 import { ChaosProxy } from '../helpers/chaos-proxy.js'
 import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, startServer, type TestServer } from '../helpers/server.js'
+import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 let server: TestServer
@@ -20,6 +20,17 @@ async function start(): Promise<void> {
   cleanup.push(() => server.close())
 }
 
+/** A server, a document, and a stock client that reaches the server through a proxy the test controls. */
+async function clientBehindProxy(): Promise<{ doc: TestDoc; proxy: ChaosProxy; client: TestClient }> {
+  await start()
+  const doc = await createDoc(server.url)
+  const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
+  cleanup.push(() => proxy.close())
+  const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+  cleanup.push(() => client.destroy())
+  return { doc, proxy, client }
+}
+
 function closeCodes(client: TestClient): number[] {
   const codes: number[] = []
   client.provider.on('connection-close', (event) => {
@@ -30,12 +41,7 @@ function closeCodes(client: TestClient): number[] {
 
 describe('a client that reconnects with offline edits', () => {
   it('keeps them when the server still holds its old, dead socket', async () => {
-    await start()
-    const doc = await createDoc(server.url)
-    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
-    cleanup.push(() => proxy.close())
-    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
-    cleanup.push(() => client.destroy())
+    const { doc, proxy, client } = await clientBehindProxy()
     const text = client.doc.getText('t')
     text.insert(0, 'one ')
     await waitFor('the first edit to land', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === 'one ')
@@ -51,12 +57,7 @@ describe('a client that reconnects with offline edits', () => {
   })
 
   it('is not thrown out when it types while the server still holds its old socket', async () => {
-    await start()
-    const doc = await createDoc(server.url)
-    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
-    cleanup.push(() => proxy.close())
-    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
-    cleanup.push(() => client.destroy())
+    const { doc, proxy, client } = await clientBehindProxy()
     const codes = closeCodes(client)
     const text = client.doc.getText('t')
     text.insert(0, 'one ')
@@ -98,13 +99,9 @@ describe('a client that reconnects with offline edits', () => {
   })
 
   it('shows its presence again as soon as the server lets go of the old socket', async () => {
-    await start()
-    const doc = await createDoc(server.url)
-    const proxy = await ChaosProxy.start(Number(new URL(server.url).port))
-    cleanup.push(() => proxy.close())
-    const client = await connectClient(`ws://127.0.0.1:${proxy.port}/collab`, doc.id, doc.keys.edit)
+    const { doc, proxy, client } = await clientBehindProxy()
     const observer = await connectClient(server.collabUrl, doc.id, doc.keys.view)
-    cleanup.push(() => client.destroy(), () => observer.destroy())
+    cleanup.push(() => observer.destroy())
     client.provider.awareness.setLocalStateField('user', { name: 'Ada' })
     const seesAda = () => observer.provider.awareness.getStates().get(client.doc.clientID)?.user?.name === 'Ada'
     await waitFor('the observer to see Ada', seesAda)

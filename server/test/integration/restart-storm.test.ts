@@ -1,24 +1,15 @@
-import { rm } from 'node:fs/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SyncStep } from '@quire/shared'
-import { startChildServer, type ChildServer } from '../helpers/child-server.js'
+import { startChildServer } from '../helpers/child-server.js'
 import { openClient, RawSocket, serverState, syncMessage, textUpdate, type TestClient } from '../helpers/clients.js'
-import { createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
-import { freePort, tempDataDir } from '../helpers/server.js'
+import { childFixtures, createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
+import { freePort } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 /** Clients that wrote to each document before the test's own: a long-lived document's history. */
 const PAST_WRITERS = 60
 
-let dataDir: string | undefined
-const children: ChildServer[] = []
-const clients: TestClient[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  for (const child of children.splice(0)) child.process.kill('SIGKILL')
-  if (dataDir) await rm(dataDir, { recursive: true, force: true })
-})
+const { children, clients, dataDir: freshDataDir } = childFixtures()
 
 /** Waits until every client of every document holds the same text, with `tokens` tokens each. */
 async function converged(byDoc: TestClient[][], tokens: number, what: string): Promise<void> {
@@ -33,7 +24,7 @@ describe('a server restart under many stock clients', () => {
   it('brings every client back, serves the join storm one encoding per document (long-lived ones too), and everyone converges', async () => {
     const docCount = sized(100, 200)
     const perDoc = 10
-    dataDir = await tempDataDir()
+    const dataDir = await freshDataDir()
     const env = { ...LOAD_ENV, DATA_DIR: dataDir, PORT: String(await freePort()), MAX_CLIENT_IDS_PER_SOCKET: String(PAST_WRITERS) }
     const first = await startChildServer(env)
     children.push(first)
