@@ -6,7 +6,7 @@
  *   npm run bench -- --quick           a smoke run (about a minute)
  *   npm run bench -- --servers quire,hocuspocus --scenarios throughput,presence
  *   npm run bench -- --cpu-prof        Quire writes a CPU profile per scenario into bench/results/profiles
- *   npm run bench -- --servers quire,quire-nosync   Quire with and without an fsync per batch
+ *   npm run bench -- --servers quire,quire-fsync    Quire without and with an fsync per batch
  *   npm run bench -- --docs            also writes the table and chart into docs/
  *
  * Prints a table on stdout (progress on stderr) and writes JSON and an SVG chart under

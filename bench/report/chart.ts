@@ -7,8 +7,8 @@ import type { ThroughputResult } from '../scenarios/throughput.js'
 import type { ServerId } from '../servers/server-kind.js'
 import type { Results } from './table.js'
 
-const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-nosync': '#5fc48a' }
-const SHORT: Record<ServerId, string> = { relay: 'raw relay', 'y-websocket': 'y-websocket', hocuspocus: 'Hocuspocus', quire: 'Quire', 'quire-nosync': 'Quire, no fsync' }
+const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-fsync': '#5fc48a' }
+const SHORT: Record<ServerId, string> = { relay: 'raw relay', 'y-websocket': 'y-websocket', hocuspocus: 'Hocuspocus', quire: 'Quire', 'quire-fsync': 'Quire, fsync' }
 const WIDTH = 980
 const HEIGHT = 400
 const PANEL = { top: 70, bottom: 330, leftA: 60, rightA: 480, leftB: 630, rightB: 950 }

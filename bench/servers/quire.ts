@@ -24,7 +24,7 @@ async function createDoc(server: RunningServer): Promise<DocRef> {
   return { name: id, path: `/collab/${id}?key=${encodeURIComponent(keyOf(links.edit))}` }
 }
 
-function quireKind(id: 'quire' | 'quire-nosync', label: string, env: Record<string, string>): ServerKind {
+function quireKind(id: 'quire' | 'quire-fsync', label: string, env: Record<string, string>): ServerKind {
   return {
     id,
     label,
@@ -60,8 +60,7 @@ function quireKind(id: 'quire' | 'quire-nosync', label: string, env: Record<stri
 export const quire = quireKind('quire', 'Quire', {})
 
 /**
- * The same without an fsync per write batch: writes still reach the OS before anything is
- * relayed (a SIGKILL loses nothing), a power cut may take the last seconds. Not in the
- * default run; `--servers quire,quire-nosync` shows what the fsync costs.
+ * The same with an fsync per write batch (SYNC_WRITES=true: a power cut loses nothing
+ * either). Not in the default run; `--servers quire,quire-fsync` shows what the fsync costs.
  */
-export const quireNoSync = quireKind('quire-nosync', 'Quire, SYNC_WRITES=false', { SYNC_WRITES: 'false' })
+export const quireFsync = quireKind('quire-fsync', 'Quire, SYNC_WRITES=true', { SYNC_WRITES: 'true' })

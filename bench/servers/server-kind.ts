@@ -6,7 +6,7 @@ import { liveMemory, MEMORY_PROBE_ARGS, type LiveMemory } from './memory-probe.j
 import type { ProcSample } from './proc.js'
 import { freePort, ServerProcess, type Exit } from './server-process.js'
 
-export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-nosync'
+export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-fsync'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
