@@ -165,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Before the listener closes: every socket hears 1001, then every room is written down.
   app.addHook('preClose', async () => {
     draining = true
-    sockets.closeAll(CloseCode.shuttingDown)
+    sockets.drain(CloseCode.shuttingDown)
     await rooms.shutdown()
   })
   app.addHook('onClose', async () => sockets.stop())

@@ -64,7 +64,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       })
       // An upgrade that completes after the drain began would miss the 1001 the others got
       // and join a room that is being written down.
-      if (sockets.closing) {
+      if (sockets.draining) {
         connection.close(CloseCode.shuttingDown)
         return
       }

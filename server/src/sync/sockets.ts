@@ -13,7 +13,7 @@ export class Sockets {
   readonly #perAddress = new Map<string, number>()
   readonly #maxPerAddress: number
   readonly #heartbeat: NodeJS.Timeout
-  #closing = false
+  #draining = false
 
   constructor(maxPerAddress: number, pingIntervalMs: number) {
     this.#maxPerAddress = maxPerAddress
@@ -52,14 +52,19 @@ export class Sockets {
     return counts
   }
 
-  /** Whether closeAll was called: a socket that opens afterwards must be closed too. */
-  get closing(): boolean {
-    return this.#closing
+  /** Whether the server is shutting down: a socket that opens now must be closed too. */
+  get draining(): boolean {
+    return this.#draining
+  }
+
+  /** At shutdown: closes every socket, and every socket that opens from now on. */
+  drain(code: CloseCode): void {
+    this.#draining = true
+    this.closeAll(code)
   }
 
   /** Closes every socket; those that do not finish the closing handshake soon are dropped. */
   closeAll(code: CloseCode): void {
-    this.#closing = true
     for (const connection of this.#open.keys()) {
       connection.close(code)
       setTimeout(() => connection.terminate(), SHUTDOWN_HANDSHAKE_MS).unref()
