@@ -83,7 +83,7 @@ interface Incoming {
 export class Room {
   readonly id: string
   readonly #doc = new Y.Doc()
-  /** What was read from the store and not yet applied to the Y.Doc (see #deferApply). */
+  /** What was read from the store and not yet applied to the Y.Doc (see #load). */
   #unapplied: StoredDoc | undefined
   /** Peers that joined before the Y.Doc was built: they get its state vector once it is. */
   #ungreeted: Peer[] = []
