@@ -129,11 +129,6 @@ export class Room {
     this.#presence = new PresenceStates(deps.limits.presence)
     this.versions = new VersionKeeper(id, this.#doc, deps.store, deps.versions, deps.log)
     this.#load(stored)
-    this.#doc.on('update', (update: Uint8Array) => {
-      this.#lastChange = update
-      this.#stateVectorMessage = undefined
-      this.#replies.clear()
-    })
   }
 
   /** The document, built from what was stored on first use. */
@@ -156,7 +151,7 @@ export class Room {
     this.#nextSeq = this.#committedSeq + 1
     this.#unapplied = stored
     if (base && log.length === 0) {
-      this.#primeReply(base)
+      this.#replies.set(EMPTY_STATE_VECTOR, encodeSyncStep2(base))
       setImmediate(() => this.#apply())
     } else {
       this.#apply()
@@ -171,16 +166,16 @@ export class Room {
     applyStored(this.#doc, stored, Origin.load, (seq, error) =>
       this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
     )
-    // The stored bytes are the document's state: a reply primed from them stays valid.
-    if (stored.base && stored.log.length === 0) this.#primeReply(stored.base)
+    // Only now: with a listener, Yjs would encode everything it just loaded as one more update.
+    this.#doc.on('update', (update: Uint8Array) => {
+      this.#lastChange = update
+      this.#stateVectorMessage = undefined
+      this.#replies.clear()
+    })
     const greet = this.#ungreeted
     this.#ungreeted = []
     for (const peer of greet) if (this.peers.has(peer)) this.#greet(peer)
     this.#compactIfDue()
-  }
-
-  #primeReply(base: Uint8Array): void {
-    this.#replies.set(EMPTY_STATE_VECTOR, encodeSyncStep2(base))
   }
 
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
