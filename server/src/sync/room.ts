@@ -18,7 +18,7 @@ import {
   type ClientMessage,
   type UpdateMessage,
 } from './protocol.js'
-import { hasMissingDependency, nestsDeeperThan, structClients, structEnds, withoutClients } from './update-checks.js'
+import { hasMissingDependency, nestsDeeperThan, structEnds, withoutClients } from './update-checks.js'
 
 /** What a room needs of a socket: the room never sees a WebSocket. */
 export interface Peer {
@@ -282,13 +282,17 @@ export class Room {
     if (isEmptyUpdate(update)) return
     // A viewer's writes are dropped: never applied, stored or relayed.
     if (!peer.canWrite) return this.#refused('read_only')
-    const clients = structClients(decoded)
-    const foreign = clients.filter((client) => {
+    // The end clock of each client's structs: what the document will know once it is written.
+    let ends = structEnds(decoded)
+    const owners = new Set<Peer>()
+    const foreign: number[] = []
+    for (const client of ends.keys()) {
       const owner = this.#ownerOf(client)
-      return owner !== undefined && owner !== peer
-    })
+      if (owner === undefined || owner === peer) continue
+      owners.add(owner)
+      foreign.push(client)
+    }
     if (foreign.length > 0) {
-      const owners = new Set(foreign.map((client) => this.#ownerOf(client)!))
       for (const owner of owners) {
         // The owner may be a dead socket of this very client, reconnected.
         owner.probe()
@@ -298,6 +302,7 @@ export class Room {
       update = withoutClients(update, foreign)
       if (isEmptyUpdate(update)) return
       decoded = Y.decodeUpdate(update)
+      ends = structEnds(decoded)
     }
     if (hasMissingDependency(decoded, (client) => this.#known(client))) {
       // What a live update depends on comes with the peer's next step 2: the one it owes (a
@@ -311,14 +316,13 @@ export class Room {
     if (nestsDeeperThan(decoded, this.doc, this.#deps.limits.maxNestingDepth)) {
       return this.#refuse(peer, 'too_deep', 'The update nests elements too deeply.')
     }
-    if (message.type === 'update' && !this.#bindAuthor(peer, structClients(decoded))) {
+    if (message.type === 'update' && !this.#bindAuthor(peer, [...ends.keys()])) {
       return this.#refuse(peer, 'too_many_clients', 'The update writes under too many client ids.')
     }
     if (!this.#fits(update)) {
       peer.close(CloseCode.documentTooLarge)
       return this.#refused('too_large')
     }
-    const ends = structEnds(decoded)
     for (const [client, end] of ends) this.#queuedEnds.set(client, Math.max(end, this.#queuedEnds.get(client) ?? 0))
     this.#queued.push({ peer, update, seq: -1, ends, author: this.#nameOf(peer) })
     this.#queuedBytes += update.length

@@ -7,11 +7,6 @@ import * as Y from 'yjs'
 export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
 type Id = { client: number; clock: number }
 
-/** The client ids an update writes structs under. */
-export function structClients(decoded: DecodedUpdate): number[] {
-  return [...new Set(decoded.structs.map((struct) => struct.id.client))]
-}
-
 /** The end clock of each client's structs in the update. */
 export function structEnds(decoded: DecodedUpdate): Map<number, number> {
   const ends = new Map<number, number>()
