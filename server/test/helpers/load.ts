@@ -1,10 +1,7 @@
 import { readdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { afterEach } from 'vitest'
 import { MEMORY_PROBE_ARGS, MEMORY_PROBE_MARK } from '../../../bench/servers/memory-probe.js'
 import { startChildServer, type ChildServer } from './child-server.js'
-import type { TestClient } from './clients.js'
-import { createDoc, tempDataDir, type TestDoc } from './server.js'
+import { createDoc, type TestDoc } from './server.js'
 import { waitFor } from './wait.js'
 
 /**
@@ -18,33 +15,6 @@ export const sized = (small: number, full: number): number => (FULL_SCALE ? full
 export const LOAD_ENV = {
   CREATE_RATE_PER_MINUTE: '1000000',
   MAX_SOCKETS_PER_ADDRESS: '100000',
-}
-
-/** What a test of child servers starts, each gone (killed, destroyed, removed) after each test. */
-export interface ChildFixtures {
-  children: ChildServer[]
-  clients: TestClient[]
-  /** A fresh data directory. */
-  dataDir(): Promise<string>
-}
-
-export function childFixtures(): ChildFixtures {
-  const dirs: string[] = []
-  const fixtures: ChildFixtures = {
-    children: [],
-    clients: [],
-    async dataDir() {
-      const dir = await tempDataDir()
-      dirs.push(dir)
-      return dir
-    },
-  }
-  afterEach(async () => {
-    for (const client of fixtures.clients.splice(0)) client.destroy()
-    for (const child of fixtures.children.splice(0)) child.process.kill('SIGKILL')
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
-  })
-  return fixtures
 }
 
 /** The built server with the benchmark's memory probe: a full GC and a heap figure on demand. */

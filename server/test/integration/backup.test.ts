@@ -1,30 +1,17 @@
-import { rm, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LevelStore } from '../../src/storage/level-store.js'
 import { runCli } from '../helpers/cli.js'
-import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { connectClient, serverState } from '../helpers/clients.js'
+import { fixtures } from '../helpers/fixtures.js'
+import { createDoc, freePort, startServer, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 const ADMIN_TOKEN = 'an-admin-token-long-enough-for-the-rule'
-const servers: TestServer[] = []
-const clients: TestClient[] = []
-const dirs: string[] = []
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  for (const server of servers.splice(0)) await server.stop()
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
-})
-
-async function dir(): Promise<string> {
-  const made = await tempDataDir()
-  dirs.push(made)
-  return made
-}
+const { clients, servers, dataDir: dir } = fixtures()
 
 async function start(dataDir: string, port = 0): Promise<TestServer> {
   const server = await startServer({ dataDir, config: { port, adminToken: ADMIN_TOKEN } })

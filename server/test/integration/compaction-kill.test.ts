@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { startChildServer } from '../helpers/child-server.js'
 import { connectClient, serverState } from '../helpers/clients.js'
-import { childFixtures, createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
+import { fixtures } from '../helpers/fixtures.js'
+import { createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
 import { waitFor } from '../helpers/wait.js'
 
-const { children, clients, dataDir: freshDataDir } = childFixtures()
+const { children, clients, dataDir: freshDataDir } = fixtures()
 
 /** True when `doc` holds every struct and every deletion `acked` holds. */
 function holdsAll(doc: Y.Doc, acked: Y.Doc): boolean {

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { SyncStep } from '@quire/shared'
 import { startChildServer } from '../helpers/child-server.js'
 import { openClient, RawSocket, serverState, syncMessage, textUpdate, type TestClient } from '../helpers/clients.js'
-import { childFixtures, createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
+import { fixtures } from '../helpers/fixtures.js'
+import { createDocs, LOAD_ENV, sample, scrape, sized } from '../helpers/load.js'
 import { freePort } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 /** Clients that wrote to each document before the test's own: a long-lived document's history. */
 const PAST_WRITERS = 60
 
-const { children, clients, dataDir: freshDataDir } = childFixtures()
+const { children, clients, dataDir: freshDataDir } = fixtures()
 
 /** Waits until every client of every document holds the same text, with `tokens` tokens each. */
 async function converged(byDoc: TestClient[][], tokens: number, what: string): Promise<void> {

@@ -1,25 +1,18 @@
 import { cp, rm } from 'node:fs/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, freePort, startServer, tempDataDir, type TestServer } from '../helpers/server.js'
+import { connectClient, serverState } from '../helpers/clients.js'
+import { fixtures } from '../helpers/fixtures.js'
+import { createDoc, freePort, startServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
-const servers: TestServer[] = []
-const clients: TestClient[] = []
-const dirs: string[] = []
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy()
-  for (const server of servers.splice(0)) await server.stop()
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true })
-})
+const { clients, servers, dataDir: freshDataDir } = fixtures()
 
 describe('a server brought back from an older copy', () => {
   it('converges with clients that each hold everyone’s edits it lost', async () => {
     const port = await freePort()
-    const dataDir = await tempDataDir()
-    const backup = await tempDataDir()
-    dirs.push(dataDir, backup)
+    const dataDir = await freshDataDir()
+    const backup = await freshDataDir()
     const start = async () => {
       const server = await startServer({ dataDir, config: { port } })
       servers.push(server)
