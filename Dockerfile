@@ -4,13 +4,16 @@
 # for glibc); `npm run test:container` builds this file against a local one.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# Build: every dependency, then shared, the server and the client.
-FROM ${NODE_IMAGE} AS build
+# The workspace's manifests, which both install stages start from.
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY client/package.json client/
+
+# Build: every dependency, then shared, the server and the client.
+FROM manifests AS build
 # No dependency needs an install script (classic-level ships its binaries); skipping them
 # makes every npm version behave as npm 11 does. A proxy's CA can come in as the secret npm_ca.
 RUN --mount=type=secret,id=npm_ca \
@@ -23,12 +26,7 @@ COPY client client
 RUN npm run build
 
 # The server's production dependencies (the shared package's included), nothing else.
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY shared/package.json shared/
-COPY server/package.json server/
-COPY client/package.json client/
+FROM manifests AS deps
 RUN --mount=type=secret,id=npm_ca \
     if [ -f /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier --workspace server
