@@ -62,7 +62,7 @@ describe('room lifecycle', () => {
     expect(state.getText('t').toString()).toBe('abcdefghijabcdefghij')
   })
 
-  it('answers the first joiners of a compacted document at once, a fresh one and one with offline edits alike', async () => {
+  it('syncs the first joiners of a compacted document, a fresh one and one with offline edits alike, while the room builds', async () => {
     server = await startServer({ config: { unloadGraceMs: 50 } })
     const doc = await createDoc(server.url)
     const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
