@@ -13,26 +13,30 @@ const MAX_BYTES = 8 * 1024 * 1024
 /** The state vector of an empty document: what a fresh client sends. */
 export const EMPTY_STATE_VECTOR = new Uint8Array([0])
 
+/** The messages that answer a sync step 1, sent in order: a step 2, and maybe updates after it. */
+export type SyncReply = readonly Uint8Array[]
+
 /**
  * Sync replies by the state vector they answer, valid until the document changes: joiners
  * with the same state (a join storm after a restart) share one encoding.
  */
 export class ReplyCache {
-  readonly #replies = new Map<string, Uint8Array>()
+  readonly #replies = new Map<string, SyncReply>()
   #bytes = 0
 
-  get(stateVector: Uint8Array): Uint8Array | undefined {
+  get(stateVector: Uint8Array): SyncReply | undefined {
     const key = keyOf(stateVector)
     return key === undefined ? undefined : this.#replies.get(key)
   }
 
   /** Keeps `reply` if it fits; the first reply is always kept (a fresh joiner's, usually). */
-  set(stateVector: Uint8Array, reply: Uint8Array): void {
+  set(stateVector: Uint8Array, reply: SyncReply): void {
     const key = keyOf(stateVector)
     if (key === undefined || this.#replies.size >= MAX_REPLIES || this.#replies.has(key)) return
-    if (this.#replies.size > 0 && this.#bytes + reply.length > MAX_BYTES) return
+    const bytes = reply.reduce((sum, message) => sum + message.length, 0)
+    if (this.#replies.size > 0 && this.#bytes + bytes > MAX_BYTES) return
     this.#replies.set(key, reply)
-    this.#bytes += reply.length
+    this.#bytes += bytes
   }
 
   clear(): void {

@@ -1,12 +1,12 @@
 import type { Log } from '../logger.js'
 import * as Y from 'yjs'
 import { CloseCode, type Role } from '@quire/shared'
-import type { DocStore, LogAppend, StoredDoc } from '../storage/doc-store.js'
+import type { DocStore, LogAppend, LogEntry, StoredDoc } from '../storage/doc-store.js'
 import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
 import { Handshakes } from './handshakes.js'
-import { EMPTY_STATE_VECTOR, ReplyCache } from './reply-cache.js'
+import { EMPTY_STATE_VECTOR, ReplyCache, type SyncReply } from './reply-cache.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -19,6 +19,12 @@ import {
   type UpdateMessage,
 } from './protocol.js'
 import { hasMissingDependency, nestsDeeperThan, structEnds, withoutClients } from './update-checks.js'
+
+/**
+ * The longest log a fresh joiner's reply merges. Yjs merges n updates in about n² time: 11 ms
+ * for 500 typed characters, 200 ms for 4 000, while building the Y.Doc grows with n alone.
+ */
+const MAX_MERGED_LOG = 500
 
 /** What a room needs of a socket: the room never sees a WebSocket. */
 export interface Peer {
@@ -138,9 +144,10 @@ export class Room {
   }
 
   /**
-   * Takes what was stored. A compacted document answers a fresh joiner with the bytes just
-   * read, before the Y.Doc is built from them on the next turn: the first joiners of a cold
-   * document do not wait for Yjs to integrate it. Anything else builds it at once.
+   * Takes what was stored. A fresh joiner is answered with the bytes just read, before the
+   * Y.Doc is built from them on the next turn: the first joiners of a cold document do not
+   * wait for Yjs to integrate it and encode it again. A document without a base builds it at
+   * once.
    */
   #load(stored: StoredDoc): void {
     const { base, log } = stored
@@ -150,11 +157,29 @@ export class Room {
     this.#committedSeq = stored.lastSeq
     this.#nextSeq = this.#committedSeq + 1
     this.#unapplied = stored
-    if (base && log.length === 0) {
-      this.#replies.set(EMPTY_STATE_VECTOR, encodeSyncStep2(base))
+    const reply = base && this.#storedReply(base, log)
+    if (reply) {
+      this.#replies.set(EMPTY_STATE_VECTOR, reply)
       setImmediate(() => this.#apply())
     } else {
       this.#apply()
+    }
+  }
+
+  /**
+   * The stored base and log as a fresh joiner's reply; none if the log is too long or does
+   * not merge. The log, merged into one update, goes first: the client holds it pending until
+   * the base comes as the sync step 2, so once it counts itself synced it holds both. Merging
+   * a short log is cheap; merging the base as well costs as much as building the Y.Doc.
+   */
+  #storedReply(base: Uint8Array, log: readonly LogEntry[]): SyncReply | undefined {
+    if (log.length === 0) return [encodeSyncStep2(base)]
+    if (log.length > MAX_MERGED_LOG) return undefined
+    try {
+      return [encodeUpdate(Y.mergeUpdates(log.map(({ update }) => update))), encodeSyncStep2(base)]
+    } catch {
+      // Applying the log reports the entry that fails.
+      return undefined
     }
   }
 
@@ -220,7 +245,7 @@ export class Room {
   receive(peer: Peer, message: ClientMessage): void {
     switch (message.type) {
       case 'sync-step1':
-        peer.send(this.#syncReply(message.stateVector))
+        for (const reply of this.#syncReply(message.stateVector)) peer.send(reply)
         return
       case 'sync-step2':
         this.#handshakes.answered(peer)
@@ -532,11 +557,11 @@ export class Room {
   }
 
   /** Answers a step 1. Joiners with the same state vector share one encoding. */
-  #syncReply(stateVector: Uint8Array): Uint8Array {
+  #syncReply(stateVector: Uint8Array): SyncReply {
     const cached = this.#replies.get(stateVector)
     this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
     if (cached) return cached
-    const reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))
+    const reply = [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))]
     this.#replies.set(stateVector, reply)
     return reply
   }

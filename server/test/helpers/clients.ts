@@ -85,11 +85,16 @@ export class RawSocket {
    * Completes the sync handshake with an empty document, as a stock client does: our state
    * vector, and an empty step 2 for the server's; resolves with the server's state.
    */
+  /** What a stock client holds once synced: the step 2, and the updates that came before it. */
   async sync(): Promise<Uint8Array> {
     this.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
     this.send(syncMessage(SyncStep.step2, Y.encodeStateAsUpdate(new Y.Doc())))
-    const reply = await waitFor('a sync step 2', () => this.received.map(readSync).find((m) => m?.step === SyncStep.step2))
-    return reply.payload
+    const received = await waitFor('a sync step 2', () => {
+      const messages = this.received.map(readSync)
+      const step2 = messages.findIndex((m) => m?.step === SyncStep.step2)
+      return step2 >= 0 && messages.slice(0, step2 + 1)
+    })
+    return Y.mergeUpdates(received.filter((m) => m?.step === SyncStep.update || m?.step === SyncStep.step2).map((m) => m!.payload))
   }
 
   close(): void {

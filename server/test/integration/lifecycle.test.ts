@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, SyncStep } from '@quire/shared'
-import { connectClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { connectClient, openClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
+import { sample, scrape } from '../helpers/load.js'
 import { createDoc, startServer, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -85,6 +86,76 @@ describe('room lifecycle', () => {
     expect(state.getText('t').toString()).toBe('stored and offline')
     fresh.destroy()
     returning.destroy()
+  })
+
+  it('syncs the first joiners of a document stored with a log after its base (a crash before compaction) with both', async () => {
+    server = await startServer({ config: { unloadGraceMs: 50 } })
+    const doc = await createDoc(server.url)
+    const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    writer.doc.getText('t').insert(0, 'base')
+    writer.destroy()
+    await waitFor('the room to unload, compacted', async () => server!.app.quire.rooms.size === 0 && (await server!.store.loadDoc(doc.id)).log.length === 0)
+
+    // What a crash leaves: log entries written after the base, from two writers, one of
+    // them a deletion, as the server writes them.
+    const stored = await server.store.loadDoc(doc.id)
+    const typist = new Y.Doc()
+    Y.applyUpdate(typist, stored.base!)
+    const updates: Uint8Array[] = []
+    typist.on('update', (update: Uint8Array) => updates.push(update))
+    for (const char of ' and log') typist.getText('t').insert(typist.getText('t').length, char)
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(typist))
+    other.on('update', (update: Uint8Array) => updates.push(update))
+    other.getText('t').delete(0, 1)
+    other.getText('t').insert(0, 'B')
+    await server.store.appendUpdates([
+      { docId: doc.id, seq: stored.lastSeq + 1, updates: updates.slice(0, 3) },
+      { docId: doc.id, seq: stored.lastSeq + 2, updates: updates.slice(3) },
+    ])
+
+    const offline = new Y.Doc()
+    Y.applyUpdate(offline, stored.base!)
+    offline.getText('t').insert(0, '> ')
+    const before = await scrape(server.url)
+    const fresh = openClient(server.collabUrl, doc.id, doc.keys.view)
+    // Once a client counts itself synced, it holds the base and the log (the offline edit
+    // may come a moment later).
+    const atSync = new Promise<string>((resolve) => fresh.provider.once('sync', () => resolve(fresh.doc.getText('t').toString())))
+    const returning = await connectClient(server.collabUrl, doc.id, doc.keys.edit, offline)
+    expect(await atSync).toMatch(/^(> )?Base and log$/)
+    const expected = '> Base and log'
+    await waitFor('everyone to hold the base, the log and the offline edit', () => fresh.doc.getText('t').toString() === expected)
+    await waitFor('the returning client to hold them too', () => returning.doc.getText('t').toString() === expected)
+    // The fresh joiner got the stored bytes; only the returning one's reply was encoded.
+    const after = await scrape(server.url)
+    const replies = (source: string) => sample(after, 'quire_sync_replies_total', `source="${source}"`) - sample(before, 'quire_sync_replies_total', `source="${source}"`)
+    expect(replies('cached')).toBe(1)
+    expect(replies('encoded')).toBe(1)
+    expect((await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString()).toBe(expected)
+    fresh.destroy()
+    returning.destroy()
+  })
+
+  it('builds the document before answering when its stored log is longer than a merge is quick for', async () => {
+    server = await startServer({ config: { unloadGraceMs: 50 } })
+    const doc = await createDoc(server.url)
+    const stored = await server.store.loadDoc(doc.id)
+    // A log compaction never got to (a server run with a high COMPACT_AFTER_UPDATES).
+    const typist = new Y.Doc()
+    Y.applyUpdate(typist, stored.base!)
+    const entries: { docId: string; seq: number; updates: Uint8Array[] }[] = []
+    typist.on('update', (update: Uint8Array) => entries.push({ docId: doc.id, seq: stored.lastSeq + 1 + entries.length, updates: [update] }))
+    for (let i = 0; i < 2_000; i++) typist.getText('t').insert(i, 'abcdefghij'[i % 10]!)
+    await server.store.appendUpdates(entries)
+
+    const before = await scrape(server.url)
+    const fresh = await connectClient(server.collabUrl, doc.id, doc.keys.view)
+    await waitFor('the joiner to hold every update', () => fresh.doc.getText('t').length === 2_000)
+    expect(fresh.doc.getText('t').toString()).toBe(typist.getText('t').toString())
+    const after = await scrape(server.url)
+    expect(sample(after, 'quire_sync_replies_total', 'source="encoded"') - sample(before, 'quire_sync_replies_total', 'source="encoded"')).toBe(1)
+    fresh.destroy()
   })
 
   it('keeps a room whose socket comes back within the grace period', async () => {

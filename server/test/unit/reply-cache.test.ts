@@ -7,7 +7,7 @@ const MiB = 1024 * 1024
 describe('ReplyCache', () => {
   it('shares a reply among joiners with the same state vector, however long', () => {
     const cache = new ReplyCache()
-    const reply = new Uint8Array([1, 2, 3])
+    const reply = [new Uint8Array([1, 2, 3])]
     cache.set(vector(1, 40_000), reply)
     expect(cache.get(vector(1, 40_000))).toBe(reply)
     expect(cache.get(vector(2, 40_000))).toBeUndefined()
@@ -17,13 +17,14 @@ describe('ReplyCache', () => {
 
   it('holds a few copies of a large document at most, and always the first reply', () => {
     const cache = new ReplyCache()
-    cache.set(EMPTY_STATE_VECTOR, new Uint8Array(20 * MiB))
+    cache.set(EMPTY_STATE_VECTOR, [new Uint8Array(20 * MiB)])
     expect(cache.get(EMPTY_STATE_VECTOR)).toBeDefined()
-    cache.set(vector(1), new Uint8Array(MiB))
+    cache.set(vector(1), [new Uint8Array(MiB)])
     expect(cache.get(vector(1))).toBeUndefined()
 
     const small = new ReplyCache()
-    for (let i = 0; i < 40; i++) small.set(vector(i), new Uint8Array(3 * MiB))
+    // A step 2 and an update after it count together.
+    for (let i = 0; i < 40; i++) small.set(vector(i), [new Uint8Array(2 * MiB), new Uint8Array(MiB)])
     const kept = Array.from({ length: 40 }, (_, i) => small.get(vector(i))).filter(Boolean)
     expect(kept.length).toBeGreaterThan(1)
     expect(kept.length * 3 * MiB).toBeLessThanOrEqual(8 * MiB)
