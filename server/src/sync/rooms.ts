@@ -93,9 +93,10 @@ export class Rooms {
     const started = performance.now()
     try {
       const { store, writer, limits, versions, log, events } = this.#options
-      const meta = await store.getMeta(id)
+      // Both at once: a cold store answers each read from another thread.
+      const [meta, stored] = await Promise.all([store.getMeta(id), store.loadDoc(id)])
       if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, await store.loadDoc(id), { store, writer, limits, versions, log, events })
+      const room = new Room(id, stored, { store, writer, limits, versions, log, events })
       room.epoch = meta.epoch
       slot.room = room
       this.stats.loads++
