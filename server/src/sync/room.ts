@@ -438,6 +438,11 @@ export class Room {
     this.#logCount += entries.length
     this.#committedSeq = entries.at(-1)!.seq
 
+    // A lone update is relayed as it came, now that it is on disk, before Yjs integrates it:
+    // the others see a keystroke without waiting for the server's own copy. Several are
+    // applied first and relayed as the one update Yjs makes of them.
+    const lone = entries.length === 1 ? entries[0]! : undefined
+    if (lone) this.#broadcast('update', encodeUpdate(lone.update), lone.peer)
     const refused = new Set<Peer>()
     this.#lastChange = undefined
     Y.transact(
@@ -447,7 +452,7 @@ export class Room {
           try {
             Y.applyUpdate(this.doc, update)
           } catch (error) {
-            // Valid bytes that still fail: what they changed is stored and relayed below.
+            // Valid bytes that still fail: what they changed is stored and relayed.
             this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
             refused.add(peer)
           }
@@ -458,8 +463,10 @@ export class Room {
     const change = this.#lastChange
     if (change) {
       this.versions.changed(new Set(entries.map(({ author }) => author)))
-      const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
-      this.#broadcast('update', encodeUpdate(change), sender)
+      if (!lone) {
+        const sender = entries.every(({ peer }) => peer === entries[0]!.peer) ? entries[0]!.peer : undefined
+        this.#broadcast('update', encodeUpdate(change), sender)
+      }
     }
     for (const peer of refused) peer.close(CloseCode.badFrame, 'The update could not be applied.')
     this.#recountQueuedEnds()
