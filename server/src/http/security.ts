@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet'
+import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -10,7 +10,8 @@ import { Errors } from '../errors.js'
  */
 export const security = fp(async (app: FastifyInstance) => {
   const { publicUrl } = app.quire.config
-  await app.register(helmet, {
+  // Built once: the Fastify plugin builds helmet's middleware again for every request.
+  const applyHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -33,6 +34,9 @@ export const security = fp(async (app: FastifyInstance) => {
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
     hsts: publicUrl?.startsWith('https:') ? undefined : false,
+  })
+  app.addHook('onRequest', (request, reply, done) => {
+    applyHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined))
   })
   await app.register(rateLimit, {
     global: false,
