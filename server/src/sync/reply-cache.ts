@@ -29,9 +29,22 @@ export class ReplyCache {
     return key === undefined ? undefined : this.#replies.get(key)
   }
 
+  /** The cached reply to `stateVector`, else the one `encode` makes, kept for the next joiner. */
+  reply(stateVector: Uint8Array, encode: () => SyncReply): { reply: SyncReply; cached: boolean } {
+    const key = keyOf(stateVector)
+    const cached = key === undefined ? undefined : this.#replies.get(key)
+    if (cached) return { reply: cached, cached: true }
+    const reply = encode()
+    this.#keep(key, reply)
+    return { reply, cached: false }
+  }
+
   /** Keeps `reply` if it fits; the first reply is always kept (a fresh joiner's, usually). */
   set(stateVector: Uint8Array, reply: SyncReply): void {
-    const key = keyOf(stateVector)
+    this.#keep(keyOf(stateVector), reply)
+  }
+
+  #keep(key: string | undefined, reply: SyncReply): void {
     if (key === undefined || this.#replies.size >= MAX_REPLIES || this.#replies.has(key)) return
     const bytes = reply.reduce((sum, message) => sum + message.length, 0)
     if (this.#replies.size > 0 && this.#bytes + bytes > MAX_BYTES) return

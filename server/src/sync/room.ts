@@ -565,11 +565,8 @@ export class Room {
 
   /** Answers a step 1. Joiners with the same state vector share one encoding. */
   #syncReply(stateVector: Uint8Array): SyncReply {
-    const cached = this.#replies.get(stateVector)
+    const { reply, cached } = this.#replies.reply(stateVector, () => [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))])
     this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
-    if (cached) return cached
-    const reply = [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))]
-    this.#replies.set(stateVector, reply)
     return reply
   }
 

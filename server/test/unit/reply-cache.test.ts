@@ -5,12 +5,18 @@ const vector = (n: number, length = 8) => new Uint8Array(length).fill(n)
 const MiB = 1024 * 1024
 
 describe('ReplyCache', () => {
-  it('shares a reply among joiners with the same state vector, however long', () => {
+  it('encodes a reply once and shares it among joiners with the same state vector, however long', () => {
     const cache = new ReplyCache()
     const reply = [new Uint8Array([1, 2, 3])]
-    cache.set(vector(1, 40_000), reply)
-    expect(cache.get(vector(1, 40_000))).toBe(reply)
-    expect(cache.get(vector(2, 40_000))).toBeUndefined()
+    let encodings = 0
+    const encode = () => {
+      encodings++
+      return reply
+    }
+    expect(cache.reply(vector(1, 40_000), encode)).toEqual({ reply, cached: false })
+    expect(cache.reply(vector(1, 40_000), encode)).toEqual({ reply, cached: true })
+    expect(encodings).toBe(1)
+    expect(cache.reply(vector(2, 40_000), encode).cached).toBe(false)
     cache.clear()
     expect(cache.get(vector(1, 40_000))).toBeUndefined()
   })
@@ -24,7 +30,7 @@ describe('ReplyCache', () => {
 
     const small = new ReplyCache()
     // A step 2 and an update after it count together.
-    for (let i = 0; i < 40; i++) small.set(vector(i), [new Uint8Array(2 * MiB), new Uint8Array(MiB)])
+    for (let i = 0; i < 40; i++) small.reply(vector(i), () => [new Uint8Array(2 * MiB), new Uint8Array(MiB)])
     const kept = Array.from({ length: 40 }, (_, i) => small.get(vector(i))).filter(Boolean)
     expect(kept.length).toBeGreaterThan(1)
     expect(kept.length * 3 * MiB).toBeLessThanOrEqual(8 * MiB)
