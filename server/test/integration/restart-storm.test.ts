@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { SyncStep } from '@quire/shared'
 import { startChildServer } from '../helpers/child-server.js'
 import { openClient, RawSocket, serverState, syncMessage, textUpdate, type TestClient } from '../helpers/clients.js'
@@ -40,6 +40,10 @@ describe('a server restart under many stock clients', () => {
       await waitFor('the past writers to be stored', async () =>
         (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('history').length === PAST_WRITERS, 30_000)
     }))
+    // Each stock provider listens for the process' exit, to tell the others it left.
+    const maxListeners = process.getMaxListeners()
+    process.setMaxListeners(maxListeners + docCount * perDoc)
+    onTestFinished(() => void process.setMaxListeners(maxListeners))
     const byDoc = docs.map((doc) => Array.from({ length: perDoc }, () => openClient(first.collabUrl, doc.id, doc.keys.edit)))
     clients.push(...byDoc.flat())
     await waitFor('every client to sync', () => clients.every((client) => client.provider.synced), 60_000)
