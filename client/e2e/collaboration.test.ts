@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { serverState } from '../../server/test/helpers/clients.js'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
-import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, setName, waitForStatus, waitForText } from './helpers/app.js'
+import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, setName, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
 import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 import { sideBySide } from './helpers/screenshot.js'
 
@@ -37,8 +37,7 @@ describe('two people editing one document', () => {
       expect(await person.page.inputValue('.doc-title')).toBe('Team plans')
     }
 
-    await caretToEnd(ada.page)
-    await ada.page.keyboard.type('Agenda for Monday.')
+    await typeAtEnd(ada.page, 'Agenda for Monday.')
     await waitForText(grace.page, ['Agenda for Monday.'])
 
     // Both type at the same time, in different places of the same document.

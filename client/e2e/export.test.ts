@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, docLinkFor, waitForStatus } from './helpers/app.js'
-import { appWithBrowser, openPage } from './helpers/browser.js'
+import { appWithBrowser, openPage, openDoc } from './helpers/browser.js'
 
 describe('download', () => {
   const app = appWithBrowser()
@@ -58,7 +58,7 @@ describe('download', () => {
 
   it('has a toolbar that is one tab stop, walked with the arrow keys', async () => {
     const doc = await createDoc(app.server.url)
-    const { page } = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    const { page } = await openDoc(app, doc.id, doc.keys.owner)
     await page.locator(EDITOR).waitFor()
     const bold = page.getByRole('button', { name: 'Bold' })
     await bold.focus()

@@ -6,7 +6,7 @@ import { TITLE_FIELD } from '@quire/shared'
 import { serverState } from '../../server/test/helpers/clients.js'
 import { createDoc, type TestDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
-import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, waitForStatus, waitForText } from './helpers/app.js'
+import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
 import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/history-panel.png', import.meta.url))
@@ -49,8 +49,7 @@ describe('the History panel', () => {
   })
 
   it('lists a version once editing settles, with its time and who wrote, and saves a named one', async () => {
-    await caretToEnd(ada.page)
-    await ada.page.keyboard.type('The plan has three parts.')
+    await typeAtEnd(ada.page, 'The plan has three parts.')
     await ada.page.keyboard.press('Enter')
     await ada.page.keyboard.type('The budget is small.')
     await waitForText(grace.page, ['The plan has three parts.', 'The budget is small.'])

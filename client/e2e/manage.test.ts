@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { CloseCode } from '@quire/shared'
 import { createDoc } from '../../server/test/helpers/server.js'
-import { EDITOR, caretToEnd, docLinkFor, waitForStatus, waitForText } from './helpers/app.js'
-import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
+import { EDITOR, docLinkFor, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage, openDoc } from './helpers/browser.js'
 
 async function openShare(page: Page) {
   await page.getByRole('button', { name: 'Share' }).click()
@@ -15,10 +15,9 @@ describe('the owner manages the links', () => {
 
   it('rotating the links shows the revoked message on an old link’s page, and the owner carries on', async () => {
     const doc = await createDoc(app.server.url, { title: 'Budget' })
-    const owner: RecordedPage = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
-    const guest: RecordedPage = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.edit))
-    await caretToEnd(owner.page)
-    await owner.page.keyboard.type('Numbers to come.')
+    const owner: RecordedPage = await openDoc(app, doc.id, doc.keys.owner)
+    const guest: RecordedPage = await openDoc(app, doc.id, doc.keys.edit)
+    await typeAtEnd(owner.page, 'Numbers to come.')
     await waitForText(guest.page, ['Numbers to come.'])
 
     // This browser did not create the document: the dialog asks the server for the current links.
@@ -42,8 +41,7 @@ describe('the owner manages the links', () => {
 
     // The owner key outlives a rotation: the owner's page keeps its link and keeps saving.
     expect(new URL(owner.page.url()).hash).toBe(`#key=${doc.keys.owner}`)
-    await caretToEnd(owner.page)
-    await owner.page.keyboard.type(' Still saving.')
+    await typeAtEnd(owner.page, ' Still saving.')
     await waitForStatus(owner.page, 'saved')
 
     // The new edit link works.
@@ -59,8 +57,7 @@ describe('the owner manages the links', () => {
     const doc = await createDoc(app.server.url, { title: 'Travel' })
     const context = await app.browser.newContext()
     const away = await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.edit))
-    await caretToEnd(away.page)
-    await away.page.keyboard.type('Typed before the train left.')
+    await typeAtEnd(away.page, 'Typed before the train left.')
     await waitForStatus(away.page, 'saved')
 
     // The page loses the server (a restart closes sockets with 1001) and cannot reach it again for a while.
@@ -82,10 +79,9 @@ describe('the owner manages the links', () => {
 
   it('deleting the document tells everyone with it open', async () => {
     const doc = await createDoc(app.server.url, { title: 'Scratch' })
-    const owner = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))
-    const guest = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.view))
-    await caretToEnd(owner.page)
-    await owner.page.keyboard.type('Soon gone.')
+    const owner = await openDoc(app, doc.id, doc.keys.owner)
+    const guest = await openDoc(app, doc.id, doc.keys.view)
+    await typeAtEnd(owner.page, 'Soon gone.')
     await waitForText(guest.page, ['Soon gone.'])
 
     const dialog = await openShare(owner.page)

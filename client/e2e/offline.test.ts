@@ -16,6 +16,7 @@ import {
   waitForStatus,
   waitForStatusLabel,
   waitForText,
+  typeAtEnd,
 } from './helpers/app.js'
 import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
 
@@ -55,8 +56,7 @@ describe('offline and reload', () => {
   })
 
   it('keeps everything across a reload', async () => {
-    await caretToEnd(ada.page)
-    await ada.page.keyboard.type('Before the outage.')
+    await typeAtEnd(ada.page, 'Before the outage.')
     await ada.page.locator('.doc-title').fill('Field notes, day one')
     await waitForText(grace.page, ['Before the outage.'])
     await waitForStatus(ada.page, 'saved')
@@ -74,15 +74,13 @@ describe('offline and reload', () => {
     await waitForStatus(ada.page, 'offline')
     await waitForStatus(grace.page, 'offline')
 
-    await caretToEnd(ada.page)
-    await ada.page.keyboard.type(' Ada offline.')
+    await typeAtEnd(ada.page, ' Ada offline.')
     await waitForStatusLabel(ada.page, KEPT)
     // The page itself comes from the service worker, the text from this device's copy.
     await ada.page.reload()
     await waitForText(ada.page, ['Before the outage. Ada offline.'])
     await waitForStatus(ada.page, 'offline')
-    await caretToEnd(ada.page)
-    await ada.page.keyboard.type(' Ada after reloading.')
+    await typeAtEnd(ada.page, ' Ada after reloading.')
     await waitForStatusLabel(ada.page, KEPT)
 
     await caretToEnd(grace.page)

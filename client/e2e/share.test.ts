@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 
-import { EDITOR, caretToEnd, waitForStatus, waitForText } from './helpers/app.js'
+import { EDITOR, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
 import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
 /** Opens the share dialog and copies one of its links, as a person would; returns what the clipboard holds. */
@@ -28,8 +28,7 @@ describe('from the home page to a shared document', () => {
     const ownerUrl = new URL(owner.page.url())
 
     await owner.page.getByLabel('Document title').fill('Shared plans')
-    await caretToEnd(owner.page)
-    await owner.page.keyboard.type('Written by the owner.')
+    await typeAtEnd(owner.page, 'Written by the owner.')
     await waitForStatus(owner.page, 'saved')
 
     const editLink = await copyLink(owner.page, 'edit')
@@ -48,8 +47,7 @@ describe('from the home page to a shared document', () => {
     expect(await editor.page.title()).toBe('Shared plans · Quire')
     // An edit link edits: the toolbar is there, and what it types reaches the owner.
     expect(await editor.page.locator('.toolbar').count()).toBe(1)
-    await caretToEnd(editor.page)
-    await editor.page.keyboard.type(' And by a guest.')
+    await typeAtEnd(editor.page, ' And by a guest.')
     await waitForText(owner.page, ['Written by the owner. And by a guest.'])
 
     // The home page lists the document, with the owner's link.

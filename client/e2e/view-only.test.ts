@@ -3,19 +3,18 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { serverState } from '../../server/test/helpers/clients.js'
 import { createDoc } from '../../server/test/helpers/server.js'
-import { EDITOR, bodyXml, caretToEnd, docLinkFor, editorText, setName, waitForStatus, waitForText } from './helpers/app.js'
-import { appWithBrowser, cspViolations, openPage } from './helpers/browser.js'
+import { EDITOR, bodyXml, editorText, setName, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
+import { appWithBrowser, cspViolations, openDoc } from './helpers/browser.js'
 
 describe('a view link', () => {
   const app = appWithBrowser()
 
   it('shows the live document read-only, and cannot change it', async () => {
     const doc = await createDoc(app.server.url, { title: 'Minutes' })
-    const writer = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.edit))
-    const viewer = await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.view))
+    const writer = await openDoc(app, doc.id, doc.keys.edit)
+    const viewer = await openDoc(app, doc.id, doc.keys.view)
 
-    await caretToEnd(writer.page)
-    await writer.page.keyboard.type('Decided: ship on Friday.')
+    await typeAtEnd(writer.page, 'Decided: ship on Friday.')
     await waitForText(viewer.page, ['Decided: ship on Friday.'])
 
     // Read-only, visibly: a badge, no toolbar, an editor that is not editable, a title that cannot be typed in.

@@ -15,31 +15,29 @@ function pair() {
   return { server, client, known, answer, send }
 }
 
+/** A local change stays pending through an answer that predates it, and ends once it was sent. */
+function expectPendingUntilSent({ client, known, answer, send }: ReturnType<typeof pair>): void {
+  expect(known.holdsAllOf(client)).toBe(false)
+  answer()
+  expect(known.holdsAllOf(client)).toBe(false)
+  send()
+  answer()
+  expect(known.holdsAllOf(client)).toBe(true)
+}
+
 describe('ServerState', () => {
   it('says an insertion is pending until the server holds it', () => {
-    const { client, known, answer, send } = pair()
-    client.getText('t').insert(0, 'hello')
-    expect(known.holdsAllOf(client)).toBe(false)
-    answer()
-    expect(known.holdsAllOf(client)).toBe(false)
-    send()
-    answer()
-    expect(known.holdsAllOf(client)).toBe(true)
+    const sides = pair()
+    sides.client.getText('t').insert(0, 'hello')
+    expectPendingUntilSent(sides)
   })
 
   it('sees a deletion that adds no item, which a state vector alone would miss', () => {
-    const { client, known, answer, send } = pair()
-    client.getText('t').insert(0, 'hello')
-    send()
-    answer()
-    expect(known.holdsAllOf(client)).toBe(true)
-    client.getText('t').delete(1, 3)
-    expect(known.holdsAllOf(client)).toBe(false)
-    answer()
-    expect(known.holdsAllOf(client)).toBe(false)
-    send()
-    answer()
-    expect(known.holdsAllOf(client)).toBe(true)
+    const sides = pair()
+    sides.client.getText('t').insert(0, 'hello')
+    expectPendingUntilSent(sides)
+    sides.client.getText('t').delete(1, 3)
+    expectPendingUntilSent(sides)
   })
 
   it('learns from the server state vector of a join and from relayed updates', () => {

@@ -49,6 +49,12 @@ export async function caretToEnd(page: Page): Promise<void> {
   await page.keyboard.press('Control+End')
 }
 
+/** Types `text` at the end of the document, as someone who clicked after the last word. */
+export async function typeAtEnd(page: Page, text: string): Promise<void> {
+  await caretToEnd(page)
+  await page.keyboard.type(text)
+}
+
 /** Sets the display name as a person would, in the "Your name" field. */
 export async function setName(page: Page, name: string): Promise<void> {
   await page.getByLabel('Your name').fill(name)

@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { startServer, type StartOptions, type TestServer } from '../../../server/test/helpers/server.js'
+import { docLinkFor } from './app.js'
 
 /** Debian's Chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -44,6 +45,11 @@ export async function openPage(context: BrowserContext, url?: string): Promise<R
 }
 
 /** Errors that say the Content-Security-Policy blocked something the app tried to do. */
+/** A document's link opened with `key` in a browser context of its own: one more person. */
+export async function openDoc(app: AppWithBrowser, docId: string, key: string): Promise<RecordedPage> {
+  return openPage(await app.browser.newContext(), docLinkFor(app.server.url, docId, key))
+}
+
 export function cspViolations(errors: readonly string[]): string[] {
   return errors.filter((error) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(error))
 }
