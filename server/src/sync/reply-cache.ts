@@ -24,11 +24,6 @@ export class ReplyCache {
   readonly #replies = new Map<string, SyncReply>()
   #bytes = 0
 
-  get(stateVector: Uint8Array): SyncReply | undefined {
-    const key = keyOf(stateVector)
-    return key === undefined ? undefined : this.#replies.get(key)
-  }
-
   /** The cached reply to `stateVector`, else the one `encode` makes, kept for the next joiner. */
   reply(stateVector: Uint8Array, encode: () => SyncReply): { reply: SyncReply; cached: boolean } {
     const key = keyOf(stateVector)
