@@ -155,8 +155,8 @@ export class Room {
   /**
    * Takes what was stored. A fresh joiner is answered with the bytes just read, before the
    * Y.Doc is built from them on the next turn: the first joiners of a cold document do not
-   * wait for Yjs to integrate it and encode it again. A document without a base builds it at
-   * once.
+   * wait for Yjs to integrate it and encode it again. A document without a base, or with a
+   * log too long to merge quickly, builds it at once.
    */
   #load(stored: StoredDoc): void {
     const { base, log } = stored
