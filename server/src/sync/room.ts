@@ -97,8 +97,9 @@ interface Incoming {
  */
 export class Room {
   readonly id: string
-  readonly #doc = new Y.Doc()
-  /** What was read from the store and not yet applied to the Y.Doc (see #load). */
+  /** Built from what was stored on first use (see #load). */
+  #doc: Y.Doc | undefined
+  /** What was read from the store, until the Y.Doc is built from it. */
   #unapplied: StoredDoc | undefined
   /** Peers that joined before the Y.Doc was built: they get its state vector once it is. */
   #ungreeted: Peer[] = []
@@ -142,21 +143,20 @@ export class Room {
     this.id = id
     this.#deps = deps
     this.#presence = new PresenceStates(deps.limits.presence)
-    this.versions = new VersionKeeper(id, this.#doc, deps.store, deps.versions, deps.log)
+    this.versions = new VersionKeeper(id, () => this.doc, deps.store, deps.versions, deps.log)
     this.#load(stored)
   }
 
   /** The document, built from what was stored on first use. */
   get doc(): Y.Doc {
-    this.#apply()
-    return this.#doc
+    return this.#doc ?? this.#build()
   }
 
   /**
    * Takes what was stored. A fresh joiner is answered with the bytes just read, before the
-   * Y.Doc is built from them on the next turn: the first joiners of a cold document do not
-   * wait for Yjs to integrate it and encode it again. A document without a base, or with a
-   * log too long to merge quickly, builds it at once.
+   * Y.Doc is made and built from them on the next turn: the first joiners of a cold document
+   * do not wait for Yjs to integrate it and encode it again. A document without a base, or
+   * with a log too long to merge quickly, builds it at once.
    */
   #load(stored: StoredDoc): void {
     const { base, log } = stored
@@ -169,9 +169,10 @@ export class Room {
     const reply = base && this.#storedReply(base, log)
     if (reply) {
       this.#replies.set(EMPTY_STATE_VECTOR, reply)
-      setImmediate(() => this.#apply())
+      // Unless the room was destroyed meanwhile, or someone needed the document sooner.
+      setImmediate(() => this.#unapplied && this.#build())
     } else {
-      this.#apply()
+      this.#build()
     }
   }
 
@@ -192,16 +193,19 @@ export class Room {
     }
   }
 
-  /** Applies the stored base and log; a log entry that fails is applied as far as it goes. */
-  #apply(): void {
+  /** Makes the Y.Doc from the stored base and log; a log entry that fails is applied as far as it goes. */
+  #build(): Y.Doc {
+    const doc = new Y.Doc()
+    this.#doc = doc
     const stored = this.#unapplied
-    if (!stored) return
     this.#unapplied = undefined
-    applyStored(this.#doc, stored, Origin.load, (seq, error) =>
-      this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
-    )
+    if (stored) {
+      applyStored(doc, stored, Origin.load, (seq, error) =>
+        this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
+      )
+    }
     // Only now: with a listener, Yjs would encode everything it just loaded as one more update.
-    this.#doc.on('update', (update: Uint8Array) => {
+    doc.on('update', (update: Uint8Array) => {
       this.#lastChange = update
       this.#stateVectorMessage = undefined
       this.#replies.clear()
@@ -210,6 +214,7 @@ export class Room {
     this.#ungreeted = []
     for (const peer of greet) if (this.peers.has(peer)) this.#greet(peer)
     this.#compactIfDue()
+    return doc
   }
 
   /** Adds a peer and opens the handshake: our state vector, then everyone's presence. */
@@ -219,8 +224,8 @@ export class Room {
     // Asked now, greeted once the Y.Doc is built (see #load): its updates may run ahead of
     // the answer meanwhile.
     this.#handshakes.asked(peer)
-    if (this.#unapplied) this.#ungreeted.push(peer)
-    else this.#greet(peer)
+    if (this.#doc) this.#greet(peer)
+    else this.#ungreeted.push(peer)
   }
 
   #greet(peer: Peer): void {
@@ -612,7 +617,7 @@ export class Room {
     if (this.#presenceFlush) clearImmediate(this.#presenceFlush)
     this.#presenceFlush = undefined
     this.#unapplied = undefined
-    this.#doc.destroy()
+    this.#doc?.destroy()
   }
 }
 

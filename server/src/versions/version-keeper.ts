@@ -23,7 +23,8 @@ const MAX_AUTHORS = 50
  */
 export class VersionKeeper {
   readonly #docId: string
-  readonly #doc: Y.Doc
+  /** The room's document, which the room makes on first use. */
+  readonly #doc: () => Y.Doc
   readonly #store: DocStore
   readonly #policy: VersionPolicy
   readonly #log: Log
@@ -35,7 +36,7 @@ export class VersionKeeper {
   /** Takes run one after another, so numbers and prunes never cross. */
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(docId: string, doc: Y.Doc, store: DocStore, policy: VersionPolicy, log: Log) {
+  constructor(docId: string, doc: () => Y.Doc, store: DocStore, policy: VersionPolicy, log: Log) {
     this.#docId = docId
     this.#doc = doc
     this.#store = store
@@ -83,7 +84,7 @@ export class VersionKeeper {
     const wasChanged = this.#changed
     this.#authors.clear()
     this.#changed = false
-    const state = Y.encodeStateAsUpdate(this.#doc)
+    const state = Y.encodeStateAsUpdate(this.#doc())
     try {
       this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
       const info: VersionInfo = { v: this.#next++, createdAt: new Date().toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
