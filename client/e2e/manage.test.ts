@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { CloseCode } from '@quire/shared'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, docLinkFor, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
-import { appWithBrowser, cspViolations, openPage, type RecordedPage, openDoc } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openPage, typedAndSeen } from './helpers/browser.js'
 
 async function openShare(page: Page) {
   await page.getByRole('button', { name: 'Share' }).click()
@@ -14,11 +14,7 @@ describe('the owner manages the links', () => {
   const app = appWithBrowser()
 
   it('rotating the links shows the revoked message on an old link’s page, and the owner carries on', async () => {
-    const doc = await createDoc(app.server.url, { title: 'Budget' })
-    const owner: RecordedPage = await openDoc(app, doc.id, doc.keys.owner)
-    const guest: RecordedPage = await openDoc(app, doc.id, doc.keys.edit)
-    await typeAtEnd(owner.page, 'Numbers to come.')
-    await waitForText(guest.page, ['Numbers to come.'])
+    const { doc, writer: owner, reader: guest } = await typedAndSeen(app, 'Budget', { writer: 'owner', reader: 'edit' }, 'Numbers to come.')
 
     // This browser did not create the document: the dialog asks the server for the current links.
     const dialog = await openShare(owner.page)
@@ -78,11 +74,7 @@ describe('the owner manages the links', () => {
   })
 
   it('deleting the document tells everyone with it open', async () => {
-    const doc = await createDoc(app.server.url, { title: 'Scratch' })
-    const owner = await openDoc(app, doc.id, doc.keys.owner)
-    const guest = await openDoc(app, doc.id, doc.keys.view)
-    await typeAtEnd(owner.page, 'Soon gone.')
-    await waitForText(guest.page, ['Soon gone.'])
+    const { doc, writer: owner, reader: guest } = await typedAndSeen(app, 'Scratch', { writer: 'owner', reader: 'view' }, 'Soon gone.')
 
     const dialog = await openShare(owner.page)
     await dialog.getByRole('button', { name: 'Delete document' }).click()

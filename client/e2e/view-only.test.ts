@@ -1,21 +1,14 @@
-import type { Browser } from 'playwright-core'
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { serverState } from '../../server/test/helpers/clients.js'
-import { createDoc } from '../../server/test/helpers/server.js'
-import { EDITOR, bodyXml, editorText, setName, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
-import { appWithBrowser, cspViolations, openDoc } from './helpers/browser.js'
+import { EDITOR, bodyXml, editorText, setName, waitForStatus, waitForText } from './helpers/app.js'
+import { appWithBrowser, cspViolations, typedAndSeen } from './helpers/browser.js'
 
 describe('a view link', () => {
   const app = appWithBrowser()
 
   it('shows the live document read-only, and cannot change it', async () => {
-    const doc = await createDoc(app.server.url, { title: 'Minutes' })
-    const writer = await openDoc(app, doc.id, doc.keys.edit)
-    const viewer = await openDoc(app, doc.id, doc.keys.view)
-
-    await typeAtEnd(writer.page, 'Decided: ship on Friday.')
-    await waitForText(viewer.page, ['Decided: ship on Friday.'])
+    const { doc, writer, reader: viewer } = await typedAndSeen(app, 'Minutes', { writer: 'edit', reader: 'view' }, 'Decided: ship on Friday.')
 
     // Read-only, visibly: a badge, no toolbar, an editor that is not editable, a title that cannot be typed in.
     await expect(viewer.page.locator('.badge--view').textContent()).resolves.toBe('View only')

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
-import { startServer, type StartOptions, type TestServer } from '../../../server/test/helpers/server.js'
-import { docLinkFor } from './app.js'
+import { createDoc, startServer, type StartOptions, type TestDoc, type TestServer } from '../../../server/test/helpers/server.js'
+import { docLinkFor, typeAtEnd, waitForText } from './app.js'
 
 /** Debian's Chromium: the tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -44,12 +44,29 @@ export async function openPage(context: BrowserContext, url?: string): Promise<R
   return { page, errors }
 }
 
-/** Errors that say the Content-Security-Policy blocked something the app tried to do. */
 /** A document's link opened with `key` in a browser context of its own: one more person. */
 export async function openDoc(app: AppWithBrowser, docId: string, key: string): Promise<RecordedPage> {
   return openPage(await app.browser.newContext(), docLinkFor(app.server.url, docId, key))
 }
 
+type LinkKind = keyof TestDoc['keys']
+
+/** A new document open for two people, with their kinds of link: the writer typed `text`, the reader has seen it. */
+export async function typedAndSeen(
+  app: AppWithBrowser,
+  title: string,
+  links: { writer: LinkKind; reader: LinkKind },
+  text: string,
+): Promise<{ doc: TestDoc; writer: RecordedPage; reader: RecordedPage }> {
+  const doc = await createDoc(app.server.url, { title })
+  const writer = await openDoc(app, doc.id, doc.keys[links.writer])
+  const reader = await openDoc(app, doc.id, doc.keys[links.reader])
+  await typeAtEnd(writer.page, text)
+  await waitForText(reader.page, [text])
+  return { doc, writer, reader }
+}
+
+/** Errors that say the Content-Security-Policy blocked something the app tried to do. */
 export function cspViolations(errors: readonly string[]): string[] {
   return errors.filter((error) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(error))
 }
