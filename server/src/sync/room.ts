@@ -101,6 +101,8 @@ export class Room {
   #doc: Y.Doc | undefined
   /** What was read from the store, until the Y.Doc is built from it. */
   #unapplied: StoredDoc | undefined
+  /** Gone from the rooms: it compacts nothing any more, whatever its Y.Doc holds by then. */
+  #destroyed = false
   /** Peers that joined before the Y.Doc was built: they get its state vector once it is. */
   #ungreeted: Peer[] = []
   readonly peers = new Set<Peer>()
@@ -169,8 +171,10 @@ export class Room {
     const reply = base && this.#storedReply(base, log)
     if (reply) {
       this.#replies.set(EMPTY_STATE_VECTOR, reply)
-      // Unless the room was destroyed meanwhile, or someone needed the document sooner.
-      setImmediate(() => this.#unapplied && this.#build())
+      // Unless someone needed the document sooner, or the room is gone already.
+      setImmediate(() => {
+        if (!this.#doc && !this.#destroyed) this.#build()
+      })
     } else {
       this.#build()
     }
@@ -197,13 +201,11 @@ export class Room {
   #build(): Y.Doc {
     const doc = new Y.Doc()
     this.#doc = doc
-    const stored = this.#unapplied
+    const stored = this.#unapplied!
     this.#unapplied = undefined
-    if (stored) {
-      applyStored(doc, stored, Origin.load, (seq, error) =>
-        this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
-      )
-    }
+    applyStored(doc, stored, Origin.load, (seq, error) =>
+      this.#deps.log.warn({ err: error, docId: this.id, seq }, 'a logged update applied only in part'),
+    )
     // Only now: with a listener, Yjs would encode everything it just loaded as one more update.
     doc.on('update', (update: Uint8Array) => {
       this.#lastChange = update
@@ -542,7 +544,7 @@ export class Room {
    */
   compact(): Promise<void> {
     if (this.#compaction) return this.#compaction.then(() => this.compact())
-    if (this.#logCount === 0) return Promise.resolve()
+    if (this.#logCount === 0 || this.#destroyed) return Promise.resolve()
     const state = Y.encodeStateAsUpdate(this.doc)
     const covered = { base: this.#baseBytes, log: this.#logBytes, count: this.#logCount }
     this.#baseBytes = state.length
@@ -613,10 +615,10 @@ export class Room {
   }
 
   destroy(): void {
+    this.#destroyed = true
     this.versions.destroy()
     if (this.#presenceFlush) clearImmediate(this.#presenceFlush)
     this.#presenceFlush = undefined
-    this.#unapplied = undefined
     this.#doc?.destroy()
   }
 }
