@@ -13,7 +13,7 @@ const MAX_BYTES = 8 * 1024 * 1024
 /** The state vector of an empty document: what a fresh client sends. */
 export const EMPTY_STATE_VECTOR = new Uint8Array([0])
 
-/** The messages that answer a sync step 1, sent in order: a step 2, and maybe updates after it. */
+/** The messages that answer a sync step 1, sent in order: the step 2 last, updates it needs before it. */
 export type SyncReply = readonly Uint8Array[]
 
 /**

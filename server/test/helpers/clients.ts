@@ -83,9 +83,9 @@ export class RawSocket {
 
   /**
    * Completes the sync handshake with an empty document, as a stock client does: our state
-   * vector, and an empty step 2 for the server's; resolves with the server's state.
+   * vector, and an empty step 2 for the server's. Resolves with what a stock client holds once
+   * synced: the server's step 2 merged with the updates that came before it.
    */
-  /** What a stock client holds once synced: the step 2, and the updates that came before it. */
   async sync(): Promise<Uint8Array> {
     this.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
     this.send(syncMessage(SyncStep.step2, Y.encodeStateAsUpdate(new Y.Doc())))

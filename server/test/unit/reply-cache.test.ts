@@ -41,7 +41,7 @@ describe('ReplyCache', () => {
     expect(isCached(cache, vector(1))).toBe(false)
 
     const small = new ReplyCache()
-    // A step 2 and an update after it count together.
+    // The messages of one reply count together.
     for (let i = 0; i < 40; i++) small.reply(vector(i), () => [new Uint8Array(2 * MiB), new Uint8Array(MiB)])
     const kept = Array.from({ length: 40 }, (_, i) => isCached(small, vector(i))).filter(Boolean)
     expect(kept.length).toBeGreaterThan(1)
