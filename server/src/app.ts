@@ -7,7 +7,7 @@ import { LinkKeys } from './access/link-keys.js'
 import { generatedSecretHex } from './access/secret.js'
 import type { Config } from './config.js'
 import { Errors, QuireError } from './errors.js'
-import type { DocumentFormats } from './export/formats.js'
+import { ImportError } from './export/import-error.js'
 import { Authorizer } from './http/access.js'
 import { adminRoutes } from './http/admin-routes.js'
 import { clientRoutes, CLIENT_DIST } from './http/client-routes.js'
@@ -24,6 +24,8 @@ import type { SyncEvents } from './sync/events.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
 import { WriteQueue } from './sync/write-queue.js'
+import { DocumentWork } from './workers/document-work.js'
+import { TaskCrashedError, TaskQueueFullError, TaskTimeoutError } from './workers/task-pool.js'
 
 export interface AppDeps {
   config: Config
@@ -41,8 +43,8 @@ export interface QuireServices {
   store: DocStore
   keys: LinkKeys
   authorizer: Authorizer
-  /** Export and import, loaded on first use: Tiptap and happy-dom take most of a start-up. */
-  formats: () => Promise<DocumentFormats>
+  /** Imports, exports, comparisons and restores, on worker threads within their budgets. */
+  work: DocumentWork
   rooms: Rooms
   sockets: Sockets
   /** Undefined when METRICS_ENABLED is off. */
@@ -60,10 +62,10 @@ declare module 'fastify' {
   }
 }
 
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined
-  return () => (made ??= make())
-}
+/** What a worker thread may take of the heap: a task past it fails alone, not the process. */
+const WORKER_HEAP_MB = 1024
+/** How long a worker thread with nothing to do stays: an idle server holds none. */
+const WORKER_IDLE_MS = 30_000
 
 /** Builds the server without listening: `main.ts` listens, tests use `inject` or port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -122,12 +124,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sockets = new Sockets(config.maxSocketsPerAddress, config.pingIntervalMs)
   let draining = false
   const keys = new LinkKeys(deps.linkSecret)
+  const work = new DocumentWork({
+    threads: config.taskThreads,
+    maxQueued: config.maxQueuedTasks,
+    timeoutMs: config.taskTimeoutMs,
+    idleMs: WORKER_IDLE_MS,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  })
   app.decorate('quire', {
     config,
     store,
     keys,
     authorizer: new Authorizer(store, keys, new AttemptLimiter(config.failedKeyChecksPerMinute)),
-    formats: once(async () => new (await import('./export/formats.js')).DocumentFormats()),
+    work,
     rooms,
     sockets,
     metrics,
@@ -141,7 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } satisfies QuireServices)
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, request, reply) => {
-    if (error instanceof QuireError) return reply.code(error.statusCode).headers(error.headers).send(error.toJSON())
+    const known = error instanceof QuireError ? error : asQuireError(error, config.taskTimeoutMs)
+    if (known) return reply.code(known.statusCode).headers(known.headers).send(known.toJSON())
     if (error.validation && error.validationContext === 'params') return reply.code(400).send(Errors.badDocId().toJSON())
     if (error.validation) return reply.code(400).send(Errors.badRequest(error.message).toJSON())
     if (error.statusCode === 413) return reply.code(413).send(Errors.tooLarge().toJSON())
@@ -168,7 +178,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sockets.drain(CloseCode.shuttingDown)
     await rooms.shutdown()
   })
-  app.addHook('onClose', async () => sockets.stop())
+  app.addHook('onClose', async () => {
+    sockets.stop()
+    await work.close()
+  })
 
   app.decorateRequest('access', null)
   await app.register(security)
@@ -185,3 +198,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(clientRoutes, { root: deps.clientRoot ?? CLIENT_DIST })
   return app
 }
+
+/** The errors of heavy work, as the answers the contract gives them. */
+function asQuireError(error: Error, taskTimeoutMs: number): QuireError | undefined {
+  if (error instanceof ImportError) return Errors.badRequest(`${error.message}.`)
+  if (error instanceof TaskTimeoutError) {
+    return Errors.tooComplex(`This would take longer than ${taskTimeoutMs / 1000} s of work, so it was stopped: the content may be too large or too complex.`)
+  }
+  if (error instanceof TaskCrashedError) return Errors.tooComplex('This needs more memory than the server gives one task, so it was stopped.')
+  if (error instanceof TaskQueueFullError) return Errors.busy().withHeaders({ 'retry-after': '5' })
+  return undefined
+}
+

@@ -11,6 +11,7 @@ import { backupRecords, BackupError, readManifest, restoreBackup, writeBackup, t
 import { compactStore, exportFromStore } from './admin/store-tasks.js'
 import { generatedSecretHex, loadLinkSecret, restoreLinkSecret } from './access/secret.js'
 import { createLogger } from './logger.js'
+import { foldStored } from './sync/doc-fields.js'
 import type { BackupLine } from './http/admin-routes.js'
 import { LevelStore } from './storage/level-store.js'
 
@@ -65,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
         ? await remote.backup(dir)
         : await withStore(dataDir, async (store) => {
             const secret = generatedSecretHex(await loadLinkSecret(dataDir, process.env.LINK_SECRET), process.env.LINK_SECRET)
-            return writeBackup(dir, backupRecords(store), () => secret)
+            return writeBackup(dir, backupRecords(store, async (stored) => foldStored(stored)), () => secret)
           })
       say(`backed up ${manifest.documents} documents to ${dir}`)
       return

@@ -94,6 +94,9 @@ const schema = z.object({
   VERSIONS_KEEP_ALL_HOURS: integer(0, 100_000, 24),
   VERSIONS_KEEP_HOURLY_DAYS: integer(0, 100_000, 30),
   VERSIONS_KEEP_DAILY_DAYS: integer(0, 100_000, 0),
+  TASK_THREADS: integer(1, 64, 1),
+  TASK_TIMEOUT_MS: integer(100, 600_000, 10_000),
+  MAX_QUEUED_TASKS: integer(0, 10_000, 16),
   METRICS_ENABLED: boolean(true),
   METRICS_PORT: env(wholeNumber(1, 65535).optional()),
 })

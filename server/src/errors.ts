@@ -41,8 +41,11 @@ export const Errors = {
   versionNotFound: define(404, 'no_version', 'The document has no such version.'),
   routeNotFound: define(404, 'no_route', 'There is nothing at this address.'),
   tooLarge: define(413, 'too_large', 'The request body is too large.'),
+  documentTooLarge: define(413, 'document_too_large', 'The document would pass its size limit.'),
   unsupportedMedia: define(415, 'unsupported_media_type', 'Send the body as application/json.'),
+  tooComplex: define(422, 'too_complex', 'The work this asks for would take too long; it was stopped.'),
   rateLimited: define(429, 'rate_limited', 'Too many requests; try again later.'),
+  busy: define(429, 'busy', 'The server is busy with other imports, exports and comparisons; try again in a few seconds.'),
   internal: define(500, 'internal', 'Something went wrong on the server.'),
   notReady: define(503, 'not_ready', 'The server is starting or shutting down.'),
 } as const

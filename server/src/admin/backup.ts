@@ -4,8 +4,7 @@ import { basename, dirname, join } from 'node:path'
 import * as Y from 'yjs'
 import { z } from 'zod'
 import { DOC_ID_PATTERN } from '@quire/shared'
-import type { DocMeta, DocStore } from '../storage/doc-store.js'
-import { applyStored, readTitle } from '../sync/doc-fields.js'
+import type { DocMeta, DocStore, StoredDoc } from '../storage/doc-store.js'
 
 /**
  * A backup is a directory:
@@ -50,16 +49,14 @@ const manifestSchema = z.object({
   linkSecret: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 })
 
+/** Folds a stored base and log into one state, with its title (on a worker thread in a server). */
+export type Fold = (stored: StoredDoc) => Promise<{ state: Uint8Array; title: string }>
+
 /** Every document of the store, merged into one state each, from one snapshot. */
-export async function* backupRecords(store: DocStore): AsyncIterable<BackupRecord> {
+export async function* backupRecords(store: DocStore, fold: Fold): AsyncIterable<BackupRecord> {
   for await (const { meta, stored } of store.snapshotDocs()) {
-    const doc = new Y.Doc()
-    try {
-      applyStored(doc, stored, 'backup', () => {})
-      yield { meta: { ...meta, title: readTitle(doc) }, state: Y.encodeStateAsUpdate(doc) }
-    } finally {
-      doc.destroy()
-    }
+    const { state, title } = await fold(stored)
+    yield { meta: { ...meta, title }, state }
   }
 }
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type { ExportFormat } from '@quire/shared'
 import type { DocumentFormats, Exported } from '../export/formats.js'
 import type { DocStore } from '../storage/doc-store.js'
-import { applyStored, readTitle } from '../sync/doc-fields.js'
+import { applyStored, foldStored, readTitle } from '../sync/doc-fields.js'
 
 /** The tasks an operator runs on a store directly, while no server has it open. */
 
@@ -12,10 +12,8 @@ export async function compactStore(store: DocStore): Promise<number> {
   for await (const { id } of store.listDocs()) {
     const stored = await store.loadDoc(id)
     if (stored.log.length === 0) continue
-    const doc = new Y.Doc()
-    applyStored(doc, stored, 'compact', () => {})
-    await store.compact(id, Y.encodeStateAsUpdate(doc), stored.log.at(-1)!.seq, readTitle(doc))
-    doc.destroy()
+    const { state, title } = foldStored(stored)
+    await store.compact(id, state, stored.log.at(-1)!.seq, title)
     compacted++
   }
   return compacted

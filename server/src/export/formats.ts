@@ -1,13 +1,13 @@
 import { getSchema, getTextSerializersFromSchema, type AnyExtension, type JSONContent } from '@tiptap/core'
 import { generateHTML, generateJSON } from '@tiptap/html/server'
-import { MarkdownManager } from '@tiptap/markdown'
+import { boundedMarkdown } from './markdown.js'
 import { Node, type Schema } from '@tiptap/pm/model'
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { CONTENT_FIELD, type ExportFormat } from '@quire/shared'
-import { documentExtensions, isAllowedLink } from '@quire/shared/schema'
+import { documentExtensions } from '@quire/shared/schema'
 import { ImportError } from './import-error.js'
-import { rebuildTree } from './tree.js'
+import { sanitizeDoc } from './sanitize.js'
 import { fragmentToJSON } from './y-to-json.js'
 
 export type ImportFormat = 'markdown' | 'html'
@@ -33,12 +33,15 @@ const CONTENT_TYPES: Record<ExportFormat, { contentType: string; extension: stri
 export class DocumentFormats {
   readonly #extensions: AnyExtension[] = documentExtensions()
   readonly #schema: Schema = getSchema(this.#extensions)
-  readonly #markdown = new MarkdownManager({ extensions: this.#extensions })
+  readonly #markdown = boundedMarkdown(this.#extensions)
   readonly #textSerializers = getTextSerializersFromSchema(this.#schema)
 
-  /** The content of `doc` as ProseMirror JSON, as the editor would show it. */
+  /**
+   * The content of `doc` as ProseMirror JSON, as the editor would show it, with the rules an
+   * import follows: a raw client may have written attributes or links no editor would.
+   */
   toJSON(doc: Y.Doc): JSONContent {
-    return fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), this.#schema)
+    return sanitizeDoc(fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), this.#schema), this.#schema).doc
   }
 
   export(doc: Y.Doc, format: ExportFormat, title: string): Exported {
@@ -88,46 +91,33 @@ export class DocumentFormats {
   }
 
   /**
-   * Parses imported content into JSON the schema accepts: nodes and marks it does not know
-   * are dropped, and links that are not http, https or mailto lose their link.
+   * Parses imported content into JSON the schema accepts: nodes, marks and attributes it does
+   * not know are dropped, and links that are not http, https or mailto lose their link.
+   * Content nested deeper than `maxDepth` is refused, as a live update would be.
    */
-  parse(content: string, format: ImportFormat): JSONContent {
+  parse(content: string, format: ImportFormat, maxDepth: number): JSONContent {
     let json: JSONContent
     try {
       json = format === 'markdown' ? this.#markdown.parse(content) : generateJSON(content, this.#extensions)
     } catch (error) {
+      // The parsers recurse: content nested thousands deep overflows the stack.
+      if (error instanceof RangeError) throw new ImportError(`the ${format} content nests too deeply (at most ${maxDepth} levels)`)
       throw new ImportError(`the ${format} content could not be read (${error instanceof Error ? error.message : 'unknown error'})`)
     }
-    const sanitized = sanitize(json, this.#schema)
+    const { doc, depth } = sanitizeDoc(json, this.#schema)
+    if (depth > maxDepth) throw new ImportError(`the ${format} content nests ${depth} levels deep (at most ${maxDepth})`)
     try {
-      Node.fromJSON(this.#schema, sanitized).check()
+      Node.fromJSON(this.#schema, doc).check()
     } catch {
       throw new ImportError(`the ${format} content does not make a valid document`)
     }
-    return sanitized
+    return doc
   }
 
   /** Writes `json` into the editor's fragment of `doc`, as real Yjs content. */
   fill(doc: Y.Doc, json: JSONContent): void {
     prosemirrorToYXmlFragment(Node.fromJSON(this.#schema, json), doc.getXmlFragment(CONTENT_FIELD))
   }
-}
-
-/** Keeps the nodes and marks the schema knows, and only links to http, https or mailto. */
-function sanitize(json: JSONContent, schema: Schema): JSONContent {
-  const content = rebuildTree<JSONContent>(json.content ?? [], (node) => {
-    if (typeof node?.type !== 'string') return undefined
-    if (node.type === 'text') {
-      if (typeof node.text !== 'string' || node.text === '') return undefined
-      const marks = (node.marks ?? []).filter(
-        (mark) => schema.marks[mark.type] !== undefined && (mark.type !== 'link' || isAllowedLink(mark.attrs?.href)),
-      )
-      return { nodes: [marks.length > 0 ? { type: 'text', text: node.text, marks } : { type: 'text', text: node.text }] }
-    }
-    if (!schema.nodes[node.type]) return { unwrap: node.content ?? [] }
-    return { node: node.attrs ? { type: node.type, attrs: node.attrs } : { type: node.type }, children: node.content }
-  })
-  return { type: 'doc', content }
 }
 
 function htmlPage(title: string, body: string): string {

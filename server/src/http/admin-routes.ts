@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import * as Y from 'yjs'
 import { EXPORT_FORMATS, type ExportFormat } from '@quire/shared'
 import { backupRecords } from '../admin/backup.js'
 import { Errors } from '../errors.js'
@@ -20,7 +21,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
  * Without ADMIN_TOKEN these routes do not exist.
  */
 export async function adminRoutes(app: FastifyInstance, options: { token: string; linkSecret: string | null }): Promise<void> {
-  const { store, rooms, formats } = app.quire
+  const { store, rooms, work } = app.quire
   const expected = digest(options.token)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
@@ -31,7 +32,7 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
   app.get('/api/admin/backup', { schema: { hide: true } }, async (_request, reply) => {
     async function* lines() {
       yield JSON.stringify({ kind: 'secret', linkSecret: options.linkSecret } satisfies BackupLine) + '\n'
-      for await (const { meta, state } of backupRecords(store)) {
+      for await (const { meta, state } of backupRecords(store, (stored) => work.fold(stored))) {
         yield JSON.stringify({ kind: 'doc', meta, state: Buffer.from(state).toString('base64') } satisfies BackupLine) + '\n'
       }
     }
@@ -58,9 +59,9 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
     },
     async (request, reply) => {
       if (!(await store.getMeta(request.params.id))) throw Errors.docNotFound()
-      const exporter = await formats()
-      const exported = await rooms.with(request.params.id, (room) => exporter.export(room.doc, request.query.format, readTitle(room.doc)))
-      return reply.type(exported.contentType).send(exported.body)
+      const state = await rooms.with(request.params.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      const { exported } = await work.render(state, request.query.format)
+      return reply.type(exported!.contentType).send(exported!.body)
     },
   )
 

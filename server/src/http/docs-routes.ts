@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import * as Y from 'yjs'
 import {
   CloseCode,
   docLink,
@@ -12,7 +13,6 @@ import {
 } from '@quire/shared'
 import type { LinkKeys } from '../access/link-keys.js'
 import { Errors } from '../errors.js'
-import { ImportError } from '../export/import-error.js'
 import { initialState, MAX_TITLE_LENGTH, readTitle } from '../sync/doc-fields.js'
 import { sendExport } from './export-reply.js'
 import { apiError, docIdParams, docInfo, links } from './schemas.js'
@@ -38,7 +38,7 @@ export function shareLinks(keys: LinkKeys, origin: string, id: string, epoch: nu
 const bearer = [{ key: [] }]
 
 export async function docsRoutes(app: FastifyInstance): Promise<void> {
-  const { store, keys, rooms, config, authorizer, formats } = app.quire
+  const { store, keys, rooms, config, authorizer, work } = app.quire
 
   app.post<{ Body: CreateDocRequest | null }>(
     '/api/docs',
@@ -66,6 +66,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
           },
           400: apiError,
           413: apiError,
+          422: apiError,
           429: apiError,
         },
       },
@@ -73,18 +74,10 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply): Promise<CreateDocResponse> => {
       const { title: rawTitle = '', content, format = 'markdown' } = request.body ?? {}
       const title = rawTitle.trim()
-      let state: Uint8Array
-      try {
-        if (content === undefined) {
-          state = initialState(title)
-        } else {
-          const importer = await formats()
-          const json = importer.parse(content, format)
-          state = initialState(title, (doc) => importer.fill(doc, json))
-        }
-      } catch (error) {
-        if (error instanceof ImportError) throw Errors.badRequest(`${error.message}.`)
-        throw error
+      const state =
+        content === undefined ? initialState(title) : await work.importDoc({ content, format, title, maxDepth: config.maxNestingDepth })
+      if (state.length > config.maxDocumentBytes) {
+        throw Errors.documentTooLarge(`The imported document would take ${state.length} bytes; this server keeps documents up to ${config.maxDocumentBytes}.`)
       }
       const now = new Date().toISOString()
       const id = newDocId()
@@ -145,12 +138,9 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { meta } = request.access!
-      const exporter = await formats()
-      const { title, exported } = await rooms.with(meta.id, (room) => {
-        const title = readTitle(room.doc)
-        return { title, exported: exporter.export(room.doc, request.query.format, title) }
-      })
-      return sendExport(reply, exported, title)
+      const state = await rooms.with(meta.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      const { title, exported } = await work.render(state, request.query.format)
+      return sendExport(reply, exported!, title)
     },
   )
 

@@ -3,14 +3,11 @@ import * as Y from 'yjs'
 import { EXPORT_FORMATS, type CreateVersionRequest, type ExportFormat, type VersionDetail, type VersionDiff, type VersionInfo } from '@quire/shared'
 import { Errors } from '../errors.js'
 import type { StoredVersion } from '../storage/doc-store.js'
-import { readTitle } from '../sync/doc-fields.js'
-import { diffBlocks } from '../versions/diff.js'
-import { restoreUpdate } from '../versions/restore.js'
 import { sendExport } from './export-reply.js'
 import { apiError, docIdParams } from './schemas.js'
 
 const bearer = [{ key: [] }]
-const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError }
+const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 422: apiError, 429: apiError }
 
 const versionInfo = {
   type: 'object',
@@ -42,7 +39,7 @@ type VersionParams = { id: string; v: string }
 
 /** Version history: list, read, export, compare, name one now, bring one back. */
 export async function versionsRoutes(app: FastifyInstance): Promise<void> {
-  const { store, rooms, authorizer, formats } = app.quire
+  const { store, rooms, authorizer, work, config } = app.quire
 
   const versionOf = async (id: string, v: string): Promise<StoredVersion> => {
     const version = await store.getVersion(id, Number(v))
@@ -125,14 +122,9 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { info, state } = await versionOf(request.access!.meta.id, request.params.v)
       const { format } = request.query
-      const doc = docOf(state)
-      try {
-        const title = readTitle(doc)
-        if (format === undefined) return { ...info, title } satisfies VersionDetail
-        return sendExport(reply, (await formats()).export(doc, format, title), title)
-      } finally {
-        doc.destroy()
-      }
+      const { title, exported } = await work.render(state, format)
+      if (exported === undefined) return { ...info, title } satisfies VersionDetail
+      return sendExport(reply, exported, title)
     },
   )
 
@@ -179,14 +171,8 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<VersionDiff> => {
       const { meta } = request.access!
       const { state } = await versionOf(meta.id, request.params.v)
-      const exporter = await formats()
-      const then = docOf(state)
-      try {
-        const now = await rooms.with(meta.id, (room) => exporter.textBlocks(room.doc))
-        return { blocks: diffBlocks(exporter.textBlocks(then), now) }
-      } finally {
-        then.destroy()
-      }
+      const now = await rooms.with(meta.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      return { blocks: await work.diff(state, now) }
     },
   )
 
@@ -201,23 +187,24 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['versions'],
         security: bearer,
         params: versionParams,
-        response: { 200: { type: 'object', required: ['version'], properties: { version: versionInfo } }, ...errors },
+        response: { 200: { type: 'object', required: ['version'], properties: { version: versionInfo } }, 413: apiError, ...errors },
       },
     },
     async (request) => {
       const { meta } = request.access!
       const { info, state } = await versionOf(meta.id, request.params.v)
       const version = await rooms.with(meta.id, async (room) => {
-        await room.applyFromServer(restoreUpdate(room.doc, state), 'API')
+        const { updates, bytes } = await work.restore(Y.encodeStateAsUpdate(room.doc), state)
+        // A restore inserts the version's blocks anew: it must leave the document writable.
+        if (bytes > config.maxDocumentBytes) {
+          throw Errors.documentTooLarge(`Restoring it would bring the document to ${bytes} bytes; this server keeps documents up to ${config.maxDocumentBytes}.`)
+        }
+        // One by one: each is written, applied and relayed on a turn of its own.
+        for (const update of updates) await room.applyFromServer(update, 'API')
         return room.versions.take('restore', { restoredFrom: info.v })
       })
       return { version }
     },
   )
-}
 
-function docOf(state: Uint8Array): Y.Doc {
-  const doc = new Y.Doc()
-  Y.applyUpdate(doc, state)
-  return doc
 }

@@ -43,3 +43,14 @@ export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: unknow
     origin,
   )
 }
+
+/** A stored base and log as one state, with its title. */
+export function foldStored(stored: StoredDoc): { state: Uint8Array; title: string } {
+  const doc = new Y.Doc()
+  try {
+    applyStored(doc, stored, 'fold', () => {})
+    return { state: Y.encodeStateAsUpdate(doc), title: readTitle(doc) }
+  } finally {
+    doc.destroy()
+  }
+}

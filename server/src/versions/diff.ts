@@ -2,6 +2,12 @@ import { diffArrays, diffWordsWithSpace } from 'diff'
 import type { DiffBlock, DiffOp } from '@quire/shared'
 
 /**
+ * How long the words of one edited block may be compared; past it, the block shows as removed
+ * and added whole. Keeps a long rewritten paragraph from eating the comparison's whole budget.
+ */
+const WORD_DIFF_BUDGET_MS = 200
+
+/**
  * What changed from `before` to `after`, both lists of text blocks (paragraphs, headings,
  * list items): blocks added and removed, and, where a block was edited in place, its words.
  */
@@ -14,7 +20,7 @@ export function diffBlocks(before: readonly string[], after: readonly string[]):
     if (change.removed && next?.added) {
       // A run of blocks replaced by another: pair them up, word by word.
       const pairs = Math.min(change.value.length, next.value.length)
-      for (let j = 0; j < pairs; j++) blocks.push(changed(change.value[j]!, next.value[j]!))
+      for (let j = 0; j < pairs; j++) blocks.push(...changed(change.value[j]!, next.value[j]!))
       for (const text of change.value.slice(pairs)) blocks.push({ op: 'removed', text })
       for (const text of next.value.slice(pairs)) blocks.push({ op: 'added', text })
       i++
@@ -26,10 +32,17 @@ export function diffBlocks(before: readonly string[], after: readonly string[]):
   return blocks
 }
 
-function changed(before: string, after: string): DiffBlock {
-  const words = diffWordsWithSpace(before, after).map((part) => ({
+function changed(before: string, after: string): DiffBlock[] {
+  const parts = diffWordsWithSpace(before, after, { timeout: WORD_DIFF_BUDGET_MS })
+  if (parts === undefined) {
+    return [
+      { op: 'removed', text: before },
+      { op: 'added', text: after },
+    ]
+  }
+  const words = parts.map((part) => ({
     op: (part.added ? 'added' : part.removed ? 'removed' : 'same') as DiffOp,
     text: part.value,
   }))
-  return { op: 'changed', words }
+  return [{ op: 'changed', words }]
 }

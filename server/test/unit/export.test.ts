@@ -66,3 +66,44 @@ describe('isAllowedLink', () => {
     expect(isAllowedLink(href)).toBe(allowed)
   })
 })
+
+describe('exports', () => {
+  /** What a raw client can write that no editor would: a script link, an event handler, a bad start. */
+  function hostileDoc(): Y.Doc {
+    const doc = new Y.Doc()
+    const fragment = doc.getXmlFragment(CONTENT_FIELD)
+    const paragraph = new Y.XmlElement('paragraph')
+    paragraph.setAttribute('onclick', 'alert(1)')
+    const text = new Y.XmlText()
+    text.insert(0, 'click me', { link: { href: 'javascript:alert(1)' } })
+    text.insert(8, ' and data', { link: { href: 'data:text/html,<script>alert(1)</script>' } })
+    text.insert(17, ' and fine', { link: { href: 'https://example.org', onmouseover: 'alert(1)' } })
+    paragraph.insert(0, [text])
+    const list = new Y.XmlElement('orderedList')
+    list.setAttribute('start', 'abc' as unknown as string)
+    const item = new Y.XmlElement('listItem')
+    const itemParagraph = new Y.XmlElement('paragraph')
+    itemParagraph.insert(0, [new Y.XmlText('first')])
+    item.insert(0, [itemParagraph])
+    list.insert(0, [item])
+    const heading = new Y.XmlElement('heading')
+    heading.setAttribute('level', 99 as unknown as string)
+    heading.insert(0, [new Y.XmlText('Title')])
+    fragment.insert(0, [heading, paragraph, list])
+    return doc
+  }
+
+  it('keep what an import would keep, whatever a raw client wrote', () => {
+    const formats = new DocumentFormats()
+    const doc = hostileDoc()
+    const markdown = formats.export(doc, 'markdown', 'Hostile').body
+    const json = formats.export(doc, 'json', 'Hostile').body
+    const html = formats.export(doc, 'html', 'Hostile').body
+    for (const body of [markdown, json, html]) {
+      expect(body).not.toMatch(/javascript:|data:text|onclick|onmouseover|NaN/)
+    }
+    expect(markdown).toContain('[and fine](https://example.org)')
+    expect(markdown).toContain('1. first')
+    expect(JSON.parse(json).content[0]).toEqual({ type: 'heading', content: [{ type: 'text', text: 'Title' }] })
+  })
+})

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { VersionInfo } from '@quire/shared'
 import { diffBlocks } from '../../src/versions/diff.js'
-import { restoreUpdate } from '../../src/versions/restore.js'
+import { restoreUpdates } from '../../src/versions/restore.js'
 import { versionsToPrune } from '../../src/versions/retention.js'
 
 const HOUR = 3600_000
@@ -57,7 +57,7 @@ describe('diffBlocks', () => {
   })
 })
 
-describe('restoreUpdate', () => {
+describe('restoreUpdates', () => {
   it('makes the current document hold the version, as a change on top of it that merges with concurrent edits', () => {
     const doc = new Y.Doc()
     const paragraph = (text: string) => {
@@ -79,7 +79,7 @@ describe('restoreUpdate', () => {
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(doc))
     offline.getXmlFragment('default').insert(0, [paragraph('offline edit')])
 
-    Y.applyUpdate(doc, restoreUpdate(doc, then))
+    for (const update of restoreUpdates(doc, then).updates) Y.applyUpdate(doc, update)
     expect(doc.getText('title').toString()).toBe('Old title')
     expect(doc.getXmlFragment('default').toString()).toBe('<paragraph>old text</paragraph>')
 

@@ -1,0 +1,73 @@
+import type { JSONContent } from '@tiptap/core'
+import type { Schema } from '@tiptap/pm/model'
+import { isAllowedLink } from '@quire/shared/schema'
+import { rebuildTree } from './tree.js'
+
+type Rule = (value: unknown) => unknown
+
+const ORDERED_LIST_TYPES = ['1', 'a', 'A', 'i', 'I']
+
+/**
+ * The attributes a document may carry, each with what it may hold: anything else, and any
+ * attribute not named here, is dropped (the schema's default takes its place).
+ */
+const ATTRIBUTE_RULES: Record<string, Record<string, Rule>> = {
+  heading: { level: (value) => (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 6 ? value : undefined) },
+  orderedList: {
+    start: (value) => (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < 1e9 ? value : undefined),
+    type: (value) => (ORDERED_LIST_TYPES.includes(value as string) ? value : undefined),
+  },
+  codeBlock: { language: (value) => (typeof value === 'string' && /^[\w+#.-]{1,40}$/.test(value) ? value : undefined) },
+  taskItem: { checked: (value) => value === true },
+  link: { href: (value) => (isAllowedLink(value) ? value : undefined) },
+}
+
+/** Marks that mean nothing without an attribute: a link without a valid address is no link. */
+const REQUIRED_ATTRIBUTE: Record<string, string> = { link: 'href' }
+
+function cleanAttrs(type: string, attrs: unknown): Record<string, unknown> | undefined {
+  const rules = ATTRIBUTE_RULES[type]
+  if (!rules || typeof attrs !== 'object' || attrs === null) return undefined
+  const clean: Record<string, unknown> = {}
+  for (const [name, rule] of Object.entries(rules)) {
+    const value = rule((attrs as Record<string, unknown>)[name])
+    if (value !== undefined) clean[name] = value
+  }
+  return Object.keys(clean).length > 0 ? clean : undefined
+}
+
+function cleanMarks(marks: unknown, schema: Schema): JSONContent['marks'] {
+  if (!Array.isArray(marks)) return []
+  const clean: NonNullable<JSONContent['marks']> = []
+  for (const mark of marks as { type?: unknown; attrs?: unknown }[]) {
+    if (typeof mark?.type !== 'string' || schema.marks[mark.type] === undefined) continue
+    const attrs = cleanAttrs(mark.type, mark.attrs)
+    const required = REQUIRED_ATTRIBUTE[mark.type]
+    if (required !== undefined && attrs?.[required] === undefined) continue
+    clean.push(attrs ? { type: mark.type, attrs } : { type: mark.type })
+  }
+  return clean
+}
+
+/**
+ * Keeps what the schema knows, with attributes it allows: the same rules whether content
+ * comes in (an import) or goes out (an export of what a raw client may have written).
+ * Unknown nodes give their content to their parent; unknown marks and attributes, and links
+ * that are not http, https or mailto, are dropped. Also returns the deepest nesting met.
+ */
+export function sanitizeDoc(json: JSONContent, schema: Schema): { doc: JSONContent; depth: number } {
+  let deepest = 0
+  const content = rebuildTree<JSONContent>(json.content ?? [], (node, depth) => {
+    deepest = Math.max(deepest, depth)
+    if (typeof node?.type !== 'string') return undefined
+    if (node.type === 'text') {
+      if (typeof node.text !== 'string' || node.text === '') return undefined
+      const marks = cleanMarks(node.marks, schema)
+      return { nodes: [marks && marks.length > 0 ? { type: 'text', text: node.text, marks } : { type: 'text', text: node.text }] }
+    }
+    if (!schema.nodes[node.type]) return { unwrap: node.content ?? [] }
+    const attrs = cleanAttrs(node.type, node.attrs)
+    return { node: attrs ? { type: node.type, attrs } : { type: node.type }, children: node.content }
+  })
+  return { doc: { type: 'doc', content }, depth: deepest }
+}

@@ -1,0 +1,67 @@
+import * as Y from 'yjs'
+import type { DiffBlock, ExportFormat } from '@quire/shared'
+import type { DocumentFormats, Exported, ImportFormat } from '../export/formats.js'
+import { foldStored, initialState, readTitle } from '../sync/doc-fields.js'
+import { diffBlocks } from '../versions/diff.js'
+import { restoreUpdates, type Restore } from '../versions/restore.js'
+
+export interface ImportInput {
+  content: string
+  format: ImportFormat
+  title: string
+  maxDepth: number
+}
+
+export interface Rendered {
+  title: string
+  /** Absent when no format was asked for: the title alone. */
+  exported?: Exported
+}
+
+/**
+ * The heavy work on documents, each a function of bytes in and bytes or text out, so it can
+ * run on a worker thread (see DocumentWork) as well as in the operator's command.
+ */
+export function documentTasks(formats: DocumentFormats) {
+  return {
+    /** A new document's first state, from imported Markdown or HTML. */
+    import({ content, format, title, maxDepth }: ImportInput): Uint8Array {
+      const json = formats.parse(content, format, maxDepth)
+      return initialState(title, (doc) => formats.fill(doc, json))
+    },
+
+    /** A state's title, and its content in `format` if one is asked for. */
+    render({ state, format }: { state: Uint8Array; format?: ExportFormat }): Rendered {
+      return withDoc(state, (doc) => {
+        const title = readTitle(doc)
+        return format === undefined ? { title } : { title, exported: formats.export(doc, format, title) }
+      })
+    },
+
+    /** What changed from one state to another, block by block and word by word. */
+    diff({ before, after }: { before: Uint8Array; after: Uint8Array }): DiffBlock[] {
+      const then = withDoc(before, (doc) => formats.textBlocks(doc))
+      const now = withDoc(after, (doc) => formats.textBlocks(doc))
+      return diffBlocks(then, now)
+    },
+
+    /** The forward changes that give `current` the content and title of `version`. */
+    restore({ current, version }: { current: Uint8Array; version: Uint8Array }): Restore {
+      return withDoc(current, (doc) => restoreUpdates(doc, version))
+    },
+
+    fold: foldStored,
+  }
+}
+
+export type DocumentTasks = ReturnType<typeof documentTasks>
+
+function withDoc<T>(state: Uint8Array, use: (doc: Y.Doc) => T): T {
+  const doc = new Y.Doc()
+  try {
+    Y.applyUpdate(doc, state)
+    return use(doc)
+  } finally {
+    doc.destroy()
+  }
+}
