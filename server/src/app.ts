@@ -24,6 +24,7 @@ import type { SyncEvents } from './sync/events.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
 import { WriteQueue } from './sync/write-queue.js'
+import { VersionLimitError } from './versions/version-keeper.js'
 import { DocumentWork } from './workers/document-work.js'
 import { TaskCrashedError, TaskQueueFullError, TaskTimeoutError } from './workers/task-pool.js'
 
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         // 0 days: a version a day is kept forever.
         keepDailyForMs: config.versionsKeepDailyDays === 0 ? Infinity : config.versionsKeepDailyDays * 24 * 3600_000,
       },
+      maxKept: config.maxNamedVersions,
     },
     limits: {
       maxDocumentBytes: config.maxDocumentBytes,
@@ -207,6 +209,7 @@ function asQuireError(error: Error, taskTimeoutMs: number): QuireError | undefin
   }
   if (error instanceof TaskCrashedError) return Errors.tooComplex('This needs more memory than the server gives one task, so it was stopped.')
   if (error instanceof TaskQueueFullError) return Errors.busy().withHeaders({ 'retry-after': '5' })
+  if (error instanceof VersionLimitError) return Errors.tooManyVersions(`This document keeps ${error.kept} named versions and restores, the most it may; the owner can delete some.`)
   return undefined
 }
 

@@ -94,6 +94,8 @@ const schema = z.object({
   VERSIONS_KEEP_ALL_HOURS: integer(0, 100_000, 24),
   VERSIONS_KEEP_HOURLY_DAYS: integer(0, 100_000, 30),
   VERSIONS_KEEP_DAILY_DAYS: integer(0, 100_000, 0),
+  MAX_NAMED_VERSIONS: integer(1, 100_000, 100),
+  VERSION_SAVES_PER_HOUR: integer(1, 100_000, 60),
   TASK_THREADS: integer(1, 64, 1),
   TASK_TIMEOUT_MS: integer(100, 600_000, 10_000),
   MAX_QUEUED_TASKS: integer(0, 10_000, 16),

@@ -40,6 +40,7 @@ export const Errors = {
   docNotFound: define(404, 'not_found', 'There is no such document.'),
   versionNotFound: define(404, 'no_version', 'The document has no such version.'),
   routeNotFound: define(404, 'no_route', 'There is nothing at this address.'),
+  tooManyVersions: define(409, 'too_many_versions', 'This document keeps as many named versions as it may.'),
   tooLarge: define(413, 'too_large', 'The request body is too large.'),
   documentTooLarge: define(413, 'document_too_large', 'The document would pass its size limit.'),
   unsupportedMedia: define(415, 'unsupported_media_type', 'Send the body as application/json.'),

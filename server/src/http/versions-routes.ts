@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import * as Y from 'yjs'
 import { EXPORT_FORMATS, type CreateVersionRequest, type ExportFormat, type VersionDetail, type VersionDiff, type VersionInfo } from '@quire/shared'
 import { Errors } from '../errors.js'
@@ -40,6 +40,10 @@ type VersionParams = { id: string; v: string }
 /** Version history: list, read, export, compare, name one now, bring one back. */
 export async function versionsRoutes(app: FastifyInstance): Promise<void> {
   const { store, rooms, authorizer, work, config } = app.quire
+  // Versions are whole copies of a document: how many one document may gain in an hour.
+  const savesPerDocument = {
+    rateLimit: { max: config.versionSavesPerHour, timeWindow: 3600_000, keyGenerator: (request: FastifyRequest) => (request.params as { id: string }).id },
+  }
 
   const versionOf = async (id: string, v: string): Promise<StoredVersion> => {
     const version = await store.getVersion(id, Number(v))
@@ -69,11 +73,12 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: string }; Body: CreateVersionRequest | null }>(
     '/api/docs/:id/versions',
     {
+      config: savesPerDocument,
       preHandler: authorizer.require('owner', 'edit'),
       schema: {
         summary: 'Save a version now',
         description:
-          'Owner and edit keys. A name keeps the version forever. `restoredFrom` records that the editor has just brought that version back itself (so its own undo can take it back).',
+          'Owner and edit keys. A name keeps the version until it is deleted; when nothing changed since the newest version, that version takes the name (200) instead of a new copy (201). `restoredFrom` records that the editor has just brought that version back itself (so its own undo can take it back). A document keeps at most MAX_NAMED_VERSIONS named versions and restores (409 past it), and gains at most VERSION_SAVES_PER_HOUR of them an hour (429).',
         tags: ['versions'],
         security: bearer,
         params: docIdParams,
@@ -85,7 +90,7 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
             restoredFrom: { type: 'integer', minimum: 1 },
           },
         },
-        response: { 201: versionInfo, ...errors },
+        response: { 200: versionInfo, 201: versionInfo, 409: apiError, ...errors },
       },
     },
     async (request, reply): Promise<VersionInfo> => {
@@ -93,14 +98,14 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
       const { name, restoredFrom } = request.body ?? {}
       if (name === undefined && restoredFrom === undefined) throw Errors.badRequest('A version saved by hand needs a name.')
       if (restoredFrom !== undefined) await versionOf(meta.id, String(restoredFrom))
-      const info = await rooms.with(meta.id, async (room) => {
+      const { info, created } = await rooms.with(meta.id, async (room) => {
         // Whatever the editor sent before this request is in the version.
         await room.flushed()
         return restoredFrom === undefined
-          ? room.versions.take('named', { name: name!.trim() })
-          : room.versions.take('restore', { name: name?.trim() ?? null, restoredFrom })
+          ? room.versions.name(name!.trim())
+          : { info: await room.versions.take('restore', { name: name?.trim() ?? null, restoredFrom }), created: true }
       })
-      reply.code(201)
+      reply.code(created ? 201 : 200)
       return info
     },
   )
@@ -179,6 +184,7 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: VersionParams }>(
     '/api/docs/:id/versions/:v/restore',
     {
+      config: savesPerDocument,
       preHandler: authorizer.require('owner', 'edit'),
       schema: {
         summary: 'Bring a version back',
@@ -187,13 +193,14 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['versions'],
         security: bearer,
         params: versionParams,
-        response: { 200: { type: 'object', required: ['version'], properties: { version: versionInfo } }, 413: apiError, ...errors },
+        response: { 200: { type: 'object', required: ['version'], properties: { version: versionInfo } }, 409: apiError, 413: apiError, ...errors },
       },
     },
     async (request) => {
       const { meta } = request.access!
       const { info, state } = await versionOf(meta.id, request.params.v)
       const version = await rooms.with(meta.id, async (room) => {
+        await room.versions.assertRoomForKept()
         const { updates, bytes } = await work.restore(Y.encodeStateAsUpdate(room.doc), state)
         // A restore inserts the version's blocks anew: it must leave the document writable.
         if (bytes > config.maxDocumentBytes) {
@@ -207,4 +214,24 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
+  app.delete<{ Params: VersionParams }>(
+    '/api/docs/:id/versions/:v',
+    {
+      preHandler: authorizer.require('owner'),
+      schema: {
+        summary: 'Delete a version',
+        description: 'Owner key. The version is gone for good; the document itself does not change.',
+        tags: ['versions'],
+        security: bearer,
+        params: versionParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { meta } = request.access!
+      const { info } = await versionOf(meta.id, request.params.v)
+      await store.deleteVersions(meta.id, [info.v])
+      return reply.code(204).send()
+    },
+  )
 }

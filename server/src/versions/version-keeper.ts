@@ -10,6 +10,24 @@ export interface VersionPolicy {
   /** …and at least this often while editing goes on. */
   everyMs: number
   retention: RetentionPolicy
+  /** Named versions and restores a document keeps at most: they are never pruned. */
+  maxKept: number
+}
+
+/** The document keeps as many named versions and restores as it may. */
+export class VersionLimitError extends Error {
+  override name = 'VersionLimitError'
+  readonly kept: number
+  constructor(kept: number) {
+    super(`the document keeps ${kept} named versions and restores, the most it may`)
+    this.kept = kept
+  }
+}
+
+/** A version saved by hand: a new one, or the newest one named, when nothing changed since. */
+export interface NamedVersion {
+  info: VersionInfo
+  created: boolean
 }
 
 /** Names remembered between two versions, at most. */
@@ -33,6 +51,8 @@ export class VersionKeeper {
   #idleTimer: NodeJS.Timeout | undefined
   #everyTimer: NodeJS.Timeout | undefined
   #next: number | undefined
+  /** The newest version, and the document's snapshot when this keeper took it. */
+  #newest: { info: VersionInfo; snapshot: Y.Snapshot } | undefined
   /** Takes run one after another, so numbers and prunes never cross. */
   #queue: Promise<unknown> = Promise.resolve()
 
@@ -63,9 +83,41 @@ export class VersionKeeper {
   }
 
   take(kind: VersionKind, options: { name?: string | null; restoredFrom?: number | null } = {}): Promise<VersionInfo> {
-    const taking = this.#queue.then(() => this.#take(kind, options.name ?? null, options.restoredFrom ?? null))
-    this.#queue = taking.catch(() => undefined)
-    return taking
+    return this.#serially(() => this.#take(kind, options.name ?? null, options.restoredFrom ?? null))
+  }
+
+  /**
+   * Saves a named version. When nothing changed since the newest version, that one takes the
+   * name instead: saving an unchanged document again stores no second copy.
+   */
+  name(name: string): Promise<NamedVersion> {
+    return this.#serially(async () => {
+      const newest = this.#newest
+      if (newest && Y.equalSnapshots(newest.snapshot, Y.snapshot(this.#doc()))) {
+        const info: VersionInfo = { ...newest.info, name, kind: newest.info.kind === 'auto' ? 'named' : newest.info.kind }
+        const stored = await this.#store.getVersion(this.#docId, info.v)
+        if (stored) {
+          await this.#store.putVersion(this.#docId, { info, state: stored.state })
+          newest.info = info
+          return { info, created: false }
+        }
+      }
+      return { info: await this.#take('named', name, null), created: true }
+    })
+  }
+
+  /** Refuses once the document keeps as many named versions and restores as it may. */
+  async assertRoomForKept(): Promise<void> {
+    const kept = (await this.#store.listVersions(this.#docId)).filter((version) => version.kind !== 'auto').length
+    if (kept >= this.#policy.maxKept) {
+      throw new VersionLimitError(kept)
+    }
+  }
+
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const running = this.#queue.then(work)
+    this.#queue = running.catch(() => undefined)
+    return running
   }
 
   destroy(): void {
@@ -84,11 +136,15 @@ export class VersionKeeper {
     const wasChanged = this.#changed
     this.#authors.clear()
     this.#changed = false
-    const state = Y.encodeStateAsUpdate(this.#doc())
+    const doc = this.#doc()
+    const state = Y.encodeStateAsUpdate(doc)
+    const snapshot = Y.snapshot(doc)
     try {
+      if (kind !== 'auto') await this.assertRoomForKept()
       this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
       const info: VersionInfo = { v: this.#next++, createdAt: new Date().toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
       await this.#store.putVersion(this.#docId, { info, state })
+      this.#newest = { info, snapshot }
       if (kind === 'auto') await this.#prune()
       return info
     } catch (error) {
