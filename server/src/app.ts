@@ -154,7 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; validationContext?: string }, request, reply) => {
     const known = error instanceof QuireError ? error : asQuireError(error, config.taskTimeoutMs)
     if (known) return reply.code(known.statusCode).headers(known.headers).send(known.toJSON())
-    if (error.validation && error.validationContext === 'params') return reply.code(400).send(Errors.badDocId().toJSON())
+    if (error.validation && error.validationContext === 'params') return reply.code(400).send(badParam(error.validation).toJSON())
     if (error.validation) return reply.code(400).send(Errors.badRequest(error.message).toJSON())
     if (error.statusCode === 413) return reply.code(413).send(Errors.tooLarge().toJSON())
     if (error.statusCode === 415) return reply.code(415).send(Errors.unsupportedMedia().toJSON())
@@ -213,3 +213,9 @@ function asQuireError(error: Error, taskTimeoutMs: number): QuireError | undefin
   return undefined
 }
 
+/** The error that names the path parameter a request got wrong. */
+function badParam(validation: unknown): QuireError {
+  const [first] = Array.isArray(validation) ? (validation as { instancePath?: string; params?: { missingProperty?: string } }[]) : []
+  const name = first?.instancePath?.replace(/^\//, '') || first?.params?.missingProperty
+  return name === 'v' ? Errors.badVersion() : Errors.badDocId()
+}

@@ -33,6 +33,7 @@ function define(statusCode: number, code: string, message: string) {
 export const Errors = {
   badRequest: define(400, 'bad_request', 'The request is not valid.'),
   badDocId: define(400, 'bad_id', 'A document id is 1 to 64 letters, digits, "-" or "_".'),
+  badVersion: define(400, 'bad_version', 'A version number is a whole number from 1 up, such as 3.'),
   missingKey: define(401, 'missing_key', 'This needs a key: pass it as "Authorization: Bearer <key>" or "?key=<key>".'),
   wrongKey: define(403, 'wrong_key', 'The key does not open this document.'),
   forbidden: define(403, 'forbidden', 'The role of this key does not allow that.'),

@@ -134,3 +134,18 @@ describe('version comparisons run off the event loop, within a budget', () => {
     }
   })
 })
+
+describe('path parameters', () => {
+  it('names the version number when it is malformed', async () => {
+    const doc = await createDoc(server.url)
+    for (const v of ['abc', '0', '1.5', '99999999999']) {
+      const response = await fetch(`${server.url}/api/docs/${doc.id}/versions/${v}`, { headers: { authorization: `Bearer ${doc.keys.view}` } })
+      expect(response.status).toBe(400)
+      const body = (await response.json()) as { error: string; message: string }
+      expect(body.error).toBe('bad_version')
+      expect(body.message).toMatch(/version number/)
+    }
+    const badId = await fetch(`${server.url}/api/docs/bad!id/versions/1`, { headers: { authorization: `Bearer ${doc.keys.view}` } })
+    expect(await badId.json()).toMatchObject({ error: 'bad_id' })
+  })
+})
