@@ -83,6 +83,7 @@ const schema = z.object({
   MAX_AWARENESS_STATE_BYTES: integer(64, 1 * MiB, 8 * KiB),
   MAX_AWARENESS_DEPTH: integer(1, 1_000, 16),
   MAX_AWARENESS_PER_SECOND: integer(1, 100_000, 30),
+  MAX_SYNC_REQUESTS_PER_SECOND: integer(1, 100_000, 10),
   MAX_CLIENT_IDS_PER_SOCKET: integer(1, 1_000, 4),
   MAX_NESTING_DEPTH: integer(4, 10_000, 128),
   PING_INTERVAL_MS: integer(1_000, 3600_000, 30_000),

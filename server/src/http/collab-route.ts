@@ -26,6 +26,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
     maxBufferedBytes: config.maxBufferedBytes,
     maxPendingFrames: config.maxPendingFrames,
     maxAwarenessPerSecond: config.maxAwarenessPerSecond,
+    maxSyncRequestsPerSecond: config.maxSyncRequestsPerSecond,
   }
   const allowedOrigins = [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])]
   const upgradeResponses = new WeakMap<FastifyRequest, ServerResponse>()

@@ -3,6 +3,7 @@ import WebSocket from 'ws'
 import { CLOSE_REASONS, CloseCode, canWrite, type Role } from '@quire/shared'
 import { decodeClientMessage, ProtocolError, type ClientMessage } from './protocol.js'
 import type { Peer, Room } from './room.js'
+import { Throttle } from './throttle.js'
 
 export interface ConnectionLimits {
   /** Unsent bytes a socket may hold beyond its largest single message. */
@@ -11,6 +12,8 @@ export interface ConnectionLimits {
   maxPendingFrames: number
   /** Presence updates taken per second; faster ones wait, and only the latest is kept. */
   maxAwarenessPerSecond: number
+  /** Sync step 1s answered per second; faster ones wait, and only the latest is kept. */
+  maxSyncRequestsPerSecond: number
 }
 
 /** How long a probed socket has to answer a ping. */
@@ -35,10 +38,14 @@ export class Connection implements Peer {
   #closing = false
   #largestMessage = 0
   #probing = false
-  #awarenessTokens: number
-  #awarenessRefilled = performance.now()
-  #deferredAwareness: ClientMessage | undefined
-  #awarenessTimer: NodeJS.Timeout | undefined
+  readonly #awareness: Throttle<ClientMessage>
+  /**
+   * Step 1s: each is answered with up to the whole document, so a socket gets one answer at a
+   * time (the next once the last has left the send buffer) and a bounded number a second.
+   */
+  readonly #syncRequests: Throttle<ClientMessage>
+  #answering = false
+  #answersInFlight = 0
   /** Why the server closed the socket, for metrics. */
   closeCode: number | undefined
 
@@ -49,7 +56,8 @@ export class Connection implements Peer {
     this.#limits = limits
     this.#log = log
     this.#context = context
-    this.#awarenessTokens = limits.maxAwarenessPerSecond
+    this.#awareness = new Throttle(limits.maxAwarenessPerSecond, (message) => this.#deliver(message))
+    this.#syncRequests = new Throttle(limits.maxSyncRequestsPerSecond, (message) => this.#answer(message))
     // Attached before any await, so no frame is missed.
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary))
     ws.on('pong', () => {
@@ -68,7 +76,7 @@ export class Connection implements Peer {
     this.#early = []
     for (const frame of early) {
       if (this.#closing) return
-      this.#handle(room, frame)
+      this.#handle(frame)
     }
   }
 
@@ -80,7 +88,14 @@ export class Connection implements Peer {
       return
     }
     this.#largestMessage = Math.max(this.#largestMessage, message.length)
-    this.#ws.send(message)
+    if (!this.#answering) {
+      this.#ws.send(message)
+      return
+    }
+    this.#answersInFlight++
+    this.#ws.send(message, () => {
+      if (--this.#answersInFlight === 0) this.#syncRequests.release()
+    })
   }
 
   close(code: CloseCode, detail?: string): void {
@@ -88,7 +103,8 @@ export class Connection implements Peer {
     this.#closing = true
     this.closeCode = code
     this.#early = []
-    clearTimeout(this.#awarenessTimer)
+    this.#awareness.stop()
+    this.#syncRequests.stop()
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) {
       // The close frame queues behind what the peer has not read yet (bounded by the
       // buffer limit); ws drops a peer that does not finish the handshake within 30 s.
@@ -133,7 +149,7 @@ export class Connection implements Peer {
     // ws may hand out views into buffers it reuses; the room keeps frames across turns.
     const frame = copyFrame(data)
     if (this.#room) {
-      this.#handle(this.#room, frame)
+      this.#handle(frame)
     } else if (this.#early.length < this.#limits.maxPendingFrames) {
       this.#early.push(frame)
     } else {
@@ -141,7 +157,7 @@ export class Connection implements Peer {
     }
   }
 
-  #handle(room: Room, frame: Uint8Array): void {
+  #handle(frame: Uint8Array): void {
     let message: ClientMessage
     try {
       message = decodeClientMessage(frame)
@@ -149,47 +165,35 @@ export class Connection implements Peer {
       this.#refuse(error)
       return
     }
-    this.#dispatch(room, message)
+    if (message.type === 'awareness') this.#awareness.offer(message)
+    else if (message.type === 'sync-step1') this.#syncRequests.offer(message)
+    else this.#deliver(message)
   }
 
-  #dispatch(room: Room, message: ClientMessage): void {
-    if (message.type === 'awareness' && !this.#takeAwarenessToken()) this.#deferAwareness(room, message)
-    else this.#deliver(room, message)
-  }
-
-  #deliver(room: Room, message: ClientMessage): void {
+  #deliver(message: ClientMessage): void {
+    if (this.#closing) return
     try {
-      room.receive(this, message)
+      this.#room!.receive(this, message)
     } catch (error) {
       this.#refuse(error)
     }
+  }
+
+  /** Answers a step 1, holding the next one until this answer has left the send buffer. */
+  #answer(message: ClientMessage): void {
+    this.#answering = true
+    try {
+      this.#deliver(message)
+    } finally {
+      this.#answering = false
+    }
+    if (this.#answersInFlight > 0) this.#syncRequests.hold()
   }
 
   #refuse(error: unknown): void {
     if (error instanceof ProtocolError) this.#log.debug({ ...this.#context, err: error }, 'refused a frame')
     else this.#log.warn({ ...this.#context, err: error }, 'a frame failed')
     this.close(CloseCode.badFrame, error instanceof ProtocolError ? error.message : undefined)
-  }
-
-  #takeAwarenessToken(): boolean {
-    const rate = this.#limits.maxAwarenessPerSecond
-    const now = performance.now()
-    this.#awarenessTokens = Math.min(rate, this.#awarenessTokens + ((now - this.#awarenessRefilled) / 1000) * rate)
-    this.#awarenessRefilled = now
-    if (this.#awarenessTokens < 1) return false
-    this.#awarenessTokens--
-    return true
-  }
-
-  /** Over the rate, presence waits for the next token; a newer state replaces a waiting one. */
-  #deferAwareness(room: Room, message: ClientMessage): void {
-    this.#deferredAwareness = message
-    this.#awarenessTimer ??= setTimeout(() => {
-      this.#awarenessTimer = undefined
-      const latest = this.#deferredAwareness
-      this.#deferredAwareness = undefined
-      if (latest && !this.#closing) this.#dispatch(room, latest)
-    }, 1000 / this.#limits.maxAwarenessPerSecond)
   }
 }
 

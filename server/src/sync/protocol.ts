@@ -24,6 +24,13 @@ import * as Y from 'yjs'
 import { MessageType, SyncStep } from '@quire/shared'
 import type { DecodedUpdate } from './update-checks.js'
 
+/** A sync step 1: the sender's state vector, as sent and decoded. */
+export interface SyncRequest {
+  type: 'sync-step1'
+  stateVector: Uint8Array
+  vector: Map<number, number>
+}
+
 /** An update and what it decodes to: checks read the structs without decoding again. */
 export interface UpdateMessage {
   type: 'sync-step2' | 'update'
@@ -32,7 +39,7 @@ export interface UpdateMessage {
 }
 
 export type ClientMessage =
-  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | SyncRequest
   | UpdateMessage
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'auth' }
@@ -72,9 +79,9 @@ export function decodeUpdate(update: Uint8Array): DecodedUpdate {
   }
 }
 
-function validateStateVector(stateVector: Uint8Array): void {
+function decodeStateVector(stateVector: Uint8Array): Map<number, number> {
   try {
-    Y.decodeStateVector(stateVector)
+    return Y.decodeStateVector(stateVector)
   } catch (error) {
     throw new ProtocolError(`invalid state vector: ${error instanceof Error ? error.message : String(error)}`)
   }
@@ -91,10 +98,7 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
       case MessageType.sync: {
         const step = decoding.readVarUint(decoder)
         const payload = decoding.readVarUint8Array(decoder)
-        if (step === SyncStep.step1) {
-          validateStateVector(payload)
-          return { type: 'sync-step1', stateVector: payload }
-        }
+        if (step === SyncStep.step1) return { type: 'sync-step1', stateVector: payload, vector: decodeStateVector(payload) }
         if (step === SyncStep.step2) return { type: 'sync-step2', update: payload, decoded: decodeUpdate(payload) }
         if (step === SyncStep.update) return { type: 'update', update: payload, decoded: decodeUpdate(payload) }
         throw new Error(`unknown sync step ${step}`)

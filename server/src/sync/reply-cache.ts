@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import * as Y from 'yjs'
 
 /** State vectors up to this size key the cache (thousands of writers). */
 const MAX_KEYED_STATE_VECTOR_BYTES = 64 * 1024
@@ -51,6 +52,20 @@ export class ReplyCache {
     this.#replies.clear()
     this.#bytes = 0
   }
+}
+
+/**
+ * What of a joiner's state vector the document knows: its clients, each at the clock it names
+ * or the document's, whichever is lower. The reply to it is the same as to the vector itself,
+ * so made-up clients and clocks from the future share the cached replies of real ones.
+ */
+export function knownPart(vector: ReadonlyMap<number, number>, doc: Y.Doc): Uint8Array {
+  const known = new Map<number, number>()
+  for (const [client, clock] of vector) {
+    const state = Y.getState(doc.store, client)
+    if (state > 0 && clock > 0) known.set(client, Math.min(clock, state))
+  }
+  return known.size === 0 ? EMPTY_STATE_VECTOR : Y.encodeStateVector(known)
 }
 
 /**

@@ -6,7 +6,7 @@ import { applyStored, readTitle } from './doc-fields.js'
 import type { RefusalReason, SyncEvents } from './events.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
 import { Handshakes } from './handshakes.js'
-import { EMPTY_STATE_VECTOR, ReplyCache, type SyncReply } from './reply-cache.js'
+import { EMPTY_STATE_VECTOR, knownPart, ReplyCache, type SyncReply } from './reply-cache.js'
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import {
   decodeAwarenessUpdate,
@@ -16,6 +16,7 @@ import {
   encodeUpdate,
   type AwarenessEntry,
   type ClientMessage,
+  type SyncRequest,
   type UpdateMessage,
 } from './protocol.js'
 import { hasMissingDependency, nestsDeeperThan, structEnds, withoutClients } from './update-checks.js'
@@ -261,7 +262,7 @@ export class Room {
   receive(peer: Peer, message: ClientMessage): void {
     switch (message.type) {
       case 'sync-step1':
-        for (const reply of this.#syncReply(message.stateVector)) peer.send(reply)
+        for (const reply of this.#syncReply(message)) peer.send(reply)
         return
       case 'sync-step2':
         this.#handshakes.answered(peer)
@@ -579,8 +580,12 @@ export class Room {
     if (this.#logCount >= compactAfterUpdates || this.#logBytes >= compactAfterBytes) void this.compact()
   }
 
-  /** Answers a step 1. Joiners with the same state vector share one encoding. */
-  #syncReply(stateVector: Uint8Array): SyncReply {
+  /**
+   * Answers a step 1 from the part of its state vector the document knows (a fresh joiner's
+   * needs no Y.Doc). Joiners with the same known state share one encoding.
+   */
+  #syncReply({ vector }: SyncRequest): SyncReply {
+    const stateVector = vector.size === 0 ? EMPTY_STATE_VECTOR : knownPart(vector, this.doc)
     const { reply, cached } = this.#replies.reply(stateVector, () => [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector))])
     this.#deps.events.syncReplied?.(cached ? 'cached' : 'encoded')
     return reply

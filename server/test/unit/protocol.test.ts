@@ -17,7 +17,7 @@ const stateVector = Y.encodeStateVector(new Y.Doc())
 
 describe('decodeClientMessage', () => {
   it('decodes each message a stock client sends', () => {
-    expect(decodeClientMessage(encodeSyncStep1(stateVector))).toEqual({ type: 'sync-step1', stateVector })
+    expect(decodeClientMessage(encodeSyncStep1(stateVector))).toEqual({ type: 'sync-step1', stateVector, vector: Y.decodeStateVector(stateVector) })
     expect(decodeClientMessage(encodeSyncStep2(update))).toMatchObject({ type: 'sync-step2', update })
     const decoded = decodeClientMessage(encodeUpdate(update))
     expect(decoded).toMatchObject({ type: 'update', update })
