@@ -188,11 +188,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       const { meta } = request.access!
       const epoch = meta.epoch + 1
       await store.putMeta({ ...meta, epoch })
-      const room = rooms.get(meta.id)
-      if (room) {
-        room.epoch = epoch
-        room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
-      }
+      rooms.rotated(meta.id, epoch)
       return { links: shareLinks(keys, publicOrigin(request, config.publicUrl), meta.id, epoch) }
     },
   )

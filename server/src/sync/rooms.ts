@@ -29,6 +29,8 @@ interface Slot {
   /** Sockets and API calls using the room; at zero the room may unload. */
   holders: number
   unloadTimer: NodeJS.Timeout | undefined
+  /** The newest link epoch a rotation set while the room loaded: its load may have read an older one. */
+  rotatedTo: number
 }
 
 /**
@@ -52,7 +54,7 @@ export class Rooms {
     if (this.#removing.has(id)) return Promise.reject(new DocumentMissingError(id))
     let slot = this.#slots.get(id)
     if (!slot) {
-      slot = { room: undefined, loading: undefined, holders: 0, unloadTimer: undefined }
+      slot = { room: undefined, loading: undefined, holders: 0, unloadTimer: undefined, rotatedTo: 0 }
       this.#slots.set(id, slot)
     }
     slot.holders++
@@ -97,7 +99,7 @@ export class Rooms {
       const [meta, stored] = await Promise.all([store.getMeta(id), store.loadDoc(id)])
       if (!meta) throw new DocumentMissingError(id)
       const room = new Room(id, stored, { store, writer, limits, versions, log, events })
-      room.epoch = meta.epoch
+      room.epoch = Math.max(meta.epoch, slot.rotatedTo)
       slot.room = room
       this.stats.loads++
       this.#options.events.roomLoaded?.((performance.now() - started) / 1000)
@@ -139,6 +141,20 @@ export class Rooms {
     } catch (error) {
       this.#options.log.error({ err: error, docId: room.id }, 'could not settle the room')
     }
+  }
+
+  /**
+   * The document's links were rotated to `epoch`: the sockets of older edit and view keys
+   * close with 4401, and a room still loading takes the new epoch, whatever its load read.
+   */
+  rotated(id: string, epoch: number): void {
+    const slot = this.#slots.get(id)
+    if (!slot) return
+    slot.rotatedTo = Math.max(slot.rotatedTo, epoch)
+    const room = slot.room
+    if (!room) return
+    room.epoch = Math.max(room.epoch, epoch)
+    room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
   }
 
   /**

@@ -7,6 +7,7 @@ import type { DocMeta, DocStore, LogAppend, StoredDoc, StoredVersion } from '../
 export class FlakyStore implements DocStore {
   failWrites = false
   readonly #inner: DocStore
+  #loadGate: Promise<void> | undefined
 
   constructor(inner: DocStore) {
     this.#inner = inner
@@ -21,7 +22,20 @@ export class FlakyStore implements DocStore {
   createDoc = (meta: DocMeta, state: Uint8Array) => this.#inner.createDoc(meta, state)
   getMeta = (id: string) => this.#inner.getMeta(id)
   putMeta = (meta: DocMeta) => this.#inner.putMeta(meta)
-  loadDoc = (id: string): Promise<StoredDoc> => this.#inner.loadDoc(id)
+  loadDoc = async (id: string): Promise<StoredDoc> => {
+    await this.#loadGate
+    return this.#inner.loadDoc(id)
+  }
+
+  /** Holds every document load from now until the returned function is called. */
+  holdLoads(): () => void {
+    let release!: () => void
+    this.#loadGate = new Promise((resolve) => (release = resolve))
+    return () => {
+      this.#loadGate = undefined
+      release()
+    }
+  }
   deleteDoc = (id: string) => this.#inner.deleteDoc(id)
   listDocs = () => this.#inner.listDocs()
   snapshotDocs = () => this.#inner.snapshotDocs()

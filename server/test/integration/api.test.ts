@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { Level } from 'level'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CloseCode, CONTENT_FIELD } from '@quire/shared'
-import { connectClient, RawSocket, upgradeStatus } from '../helpers/clients.js'
+import { CloseCode, CONTENT_FIELD, SyncStep } from '@quire/shared'
+import { connectClient, RawSocket, syncMessage, textUpdate, upgradeStatus } from '../helpers/clients.js'
+import { FlakyStore } from '../helpers/flaky-store.js'
 import { createDoc, keyOf, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -189,6 +190,32 @@ describe('POST /api/docs/:id/links/rotate', () => {
     expect((await api(`/api/docs/${doc.id}`, { key: keyOf(links.edit!) })).status).toBe(200)
     expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${keyOf(links.view!)}`)).toBe(101)
     owner.close()
+  })
+
+  it('holds while the document is still loading: the old edit key cannot write, the new one opens it', async () => {
+    let flaky: FlakyStore | undefined
+    const held = await startServer({ wrapStore: (store) => (flaky = new FlakyStore(store)) })
+    try {
+      const doc = await createDoc(held.url)
+      const release = flaky!.holdLoads()
+      // The socket passes the key check, then waits for the document to load.
+      const stale = await RawSocket.open(`${held.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
+      stale.send(syncMessage(SyncStep.update, textUpdate('written with a revoked key')))
+      const response = await fetch(`${held.url}/api/docs/${doc.id}/links/rotate`, { method: 'POST', headers: { authorization: `Bearer ${doc.keys.owner}` } })
+      expect(response.status).toBe(200)
+      const { links } = (await response.json()) as { links: Record<string, string> }
+      release()
+
+      expect((await stale.closed).code).toBe(CloseCode.keyRevoked)
+      const fresh = await connectClient(held.collabUrl, doc.id, keyOf(links.edit!))
+      fresh.doc.getText('text').insert(0, 'new key ')
+      const reader = await connectClient(held.collabUrl, doc.id, keyOf(links.view!))
+      await waitFor('the new key’s edit', () => reader.doc.getText('text').toString() === 'new key ')
+      fresh.destroy()
+      reader.destroy()
+    } finally {
+      await held.close()
+    }
   })
 
   it('is for the owner only', async () => {
