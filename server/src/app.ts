@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.maxBodyBytes,
     // Strict bodies: a wrong type or an unknown field is a 400, never silently fixed.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
-    trustProxy: config.trustProxy,
+    trustProxy: trustedHops(config.trustProxy),
     // Upgrades and requests that never finish (slowloris) are dropped, checked every second.
     requestTimeout: config.requestTimeoutMs,
     http: {
@@ -218,4 +218,13 @@ function badParam(validation: unknown): QuireError {
   const [first] = Array.isArray(validation) ? (validation as { instancePath?: string; params?: { missingProperty?: string } }[]) : []
   const name = first?.instancePath?.replace(/^\//, '') || first?.params?.missingProperty
   return name === 'v' ? Errors.badVersion() : Errors.badDocId()
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A count trusts that many hops nearest the server (the
+ * socket's peer first), so the client address is the entry the farthest proxy appended, never
+ * one a client wrote; Fastify's own number option trusts no hop at all.
+ */
+function trustedHops(trust: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }

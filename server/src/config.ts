@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const KiB = 1024
@@ -43,6 +44,46 @@ const origin = z
   })
   .transform((value) => new URL(value).origin)
 
+/** Names proxy-addr knows for whole ranges of addresses. */
+const ADDRESS_RANGES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** An address or a CIDR range (`10.0.0.0/8`, `fd00::/8`), or one of ADDRESS_RANGES. */
+function isAddressOrRange(value: string): boolean {
+  if (ADDRESS_RANGES.includes(value)) return true
+  const [address = '', prefix, ...rest] = value.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+}
+
+/**
+ * Which hops' X-Forwarded-For to believe: none (false), the nearest n (a count; `true` is 1),
+ * or those of the proxies at these addresses. Never the leftmost entry: a client writes that.
+ */
+const trustProxy = env(
+  z
+    .string()
+    .transform((value, context): false | number | string[] => {
+      const text = value.trim().toLowerCase()
+      if (['false', 'no', 'off', '0'].includes(text)) return false
+      if (['true', 'yes', 'on'].includes(text)) return 1
+      if (/^\d+$/.test(text)) {
+        if (Number(text) <= 16) return Number(text)
+        context.addIssue({ code: 'custom', message: 'expected at most 16 proxies' })
+        return z.NEVER
+      }
+      const addresses = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+      const bad = addresses.filter((entry) => !isAddressOrRange(entry))
+      if (addresses.length > 0 && bad.length === 0) return addresses
+      context.addIssue({
+        code: 'custom',
+        message: `expected false, the number of proxies in front (such as 1), or their addresses (such as 10.0.0.5,fd00::/8)${bad.length > 0 ? `; not an address: ${bad.join(', ')}` : ''}`,
+      })
+      return z.NEVER
+    })
+    .default(false),
+)
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 /**
@@ -68,7 +109,7 @@ const schema = z.object({
       .pipe(z.array(origin))
       .default([]),
   ),
-  TRUST_PROXY: boolean(false),
+  TRUST_PROXY: trustProxy,
   MAX_BODY_BYTES: integer(1 * KiB, 64 * MiB, 2 * MiB),
   SYNC_WRITES: boolean(false),
   UNLOAD_GRACE_MS: integer(0, 24 * 3600_000, 30_000),

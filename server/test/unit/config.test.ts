@@ -37,6 +37,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*\\(got "${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\)`))
   })
 
+  it.each([
+    ['false', false],
+    ['', false],
+    ['true', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.0/8, fd00::/8,loopback', ['10.0.0.0/8', 'fd00::/8', 'loopback']],
+  ])('reads TRUST_PROXY=%s as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected)
+  })
+
+  it.each(['maybe', '10.0.0.0/33', '999.1.1.1', '17'])('refuses TRUST_PROXY=%s, saying what it takes', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY: expected/)
+  })
+
   it('names every wrong variable at once, and never prints a secret', () => {
     let message = ''
     try {
