@@ -1,7 +1,7 @@
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { CloseCode } from '@quire/shared'
+import { CloseCode, COLLAB_PATH } from '@quire/shared'
 import { AttemptLimiter } from './access/attempt-limiter.js'
 import { LinkKeys } from './access/link-keys.js'
 import { generatedSecretHex } from './access/secret.js'
@@ -185,6 +185,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await work.close()
   })
 
+  // An upgrade on a path that is no socket's is refused before any 101: the WebSocket plugin
+  // would upgrade it, close it and log its whole URL.
+  app.addHook('onRequest', async (request) => {
+    if (request.ws && request.routeOptions.url !== `${COLLAB_PATH}/:id`) throw Errors.routeNotFound()
+  })
   app.decorateRequest('access', null)
   await app.register(security)
   await app.register(openapi)

@@ -1,8 +1,31 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
 
-/** Replaces the value of every `key` query parameter, so no share key reaches a log line. */
+/**
+ * Replaces the value of every `key` query parameter, so no share key reaches a log line. The
+ * names are compared as the query parser reads them (`?%6Bey=` is a key too).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]key=)[^&#]*/gi, '$1[redacted]')
+  const query = url.indexOf('?')
+  if (query < 0) return url
+  const parameters = url
+    .slice(query + 1)
+    .split('&')
+    .map((parameter) => {
+      const equals = parameter.indexOf('=')
+      const name = equals < 0 ? parameter : parameter.slice(0, equals)
+      return isKeyName(name) ? `${name}=[redacted]` : parameter
+    })
+  return `${url.slice(0, query)}?${parameters.join('&')}`
+}
+
+function isKeyName(raw: string): boolean {
+  let name = raw.replace(/\+/g, ' ')
+  try {
+    name = decodeURIComponent(name)
+  } catch {
+    // Left as it is: the query parser cannot read it as `key` either.
+  }
+  return name.trim().toLowerCase() === 'key'
 }
 
 /** What the server's modules need of a logger; Fastify's request loggers are one too. */

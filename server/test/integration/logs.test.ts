@@ -21,6 +21,10 @@ describe('logs', () => {
     await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${doc.keys.owner}`)
     await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}x`)
     await upgradeStatus(`${server.collabUrl}/${doc.id}`, { authorization: `Bearer ${doc.keys.view}` })
+    // The query parser reads a percent-encoded name as `key`, and opens the document with it:
+    // the redaction reads names the same way.
+    for (const name of ['%6Bey', 'ke%79']) expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?${name}=${doc.keys.view}`)).toBe(101)
+    await upgradeStatus(`${server.collabUrl}/${doc.id}?KEY=${doc.keys.view}`)
     const headers = { authorization: `Bearer ${doc.keys.edit}` }
     await fetch(`${server.url}/api/docs/${doc.id}?key=${doc.keys.owner}`)
     await fetch(`${server.url}/api/docs/${doc.id}`, { headers })
@@ -34,8 +38,13 @@ describe('logs', () => {
     await fetch(`${server.url}/api/docs/${doc.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doc.keys.owner}` } })
     await fetch(`${server.url}/api/docs/${doc.id}?key=${doc.keys.owner}`)
 
+    // An upgrade on a path that is no socket's is refused before any 101.
+    expect(await upgradeStatus(`${server.collabUrl}/${doc.id}/extra?key=${doc.keys.owner}`)).toBe(404)
+    expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/d/${doc.id}?key=${doc.keys.owner}`)).toBe(404)
+
     const logs = server.logs.join('')
     expect(logs).toContain(`/collab/${doc.id}?key=[redacted]`)
+    expect(logs).toContain(`/collab/${doc.id}?%6Bey=[redacted]`)
     expect(logs).toContain(`/export?format=markdown&key=[redacted]`)
     for (const key of keys) expect(logs).not.toContain(key)
   })
