@@ -71,12 +71,13 @@ export async function writeBackup(
 ): Promise<BackupManifest> {
   if (await exists(dir)) throw new BackupError(`${dir} already exists; back up into a new directory`)
   const partial = join(dirname(dir), `.${basename(dir)}.partial-${randomBytes(4).toString('hex')}`)
-  await mkdir(join(partial, 'docs'), { recursive: true })
+  // As private as the data: the documents, and the link secret that opens them.
+  await mkdir(join(partial, 'docs'), { recursive: true, mode: 0o700 })
   try {
     let documents = 0
     for await (const { meta, state } of records) {
-      await writeFile(join(partial, 'docs', `${meta.id}.json`), JSON.stringify(meta, null, 2) + '\n')
-      await writeFile(join(partial, 'docs', `${meta.id}.yjs`), state)
+      await writeFile(join(partial, 'docs', `${meta.id}.json`), JSON.stringify(meta, null, 2) + '\n', { mode: 0o600 })
+      await writeFile(join(partial, 'docs', `${meta.id}.yjs`), state, { mode: 0o600 })
       documents++
     }
     const manifest: BackupManifest = {

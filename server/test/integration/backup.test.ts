@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
@@ -41,6 +41,13 @@ describe('backup and restore', () => {
     const backup = await runCli(['backup', backupDir, '--server', server.url], { ADMIN_TOKEN })
     expect(backup.stderr).toContain('backed up 2 documents')
     expect(backup.code).toBe(0)
+    // As private as the data folder: only the server's user reads it.
+    const mode = async (path: string) => (await stat(path)).mode & 0o777
+    expect(await mode(backupDir)).toBe(0o700)
+    expect(await mode(join(backupDir, 'docs'))).toBe(0o700)
+    const files = ['manifest.json', ...(await readdir(join(backupDir, 'docs'))).map((name) => join('docs', name))]
+    expect(files).toHaveLength(5)
+    for (const file of files) expect(await mode(join(backupDir, file)), file).toBe(0o600)
     await waitFor('more typing after the backup', async () => (await serverState(server.collabUrl, docs[0]!.id, docs[0]!.keys.view)).getText('t').length > 200)
     typing = false
     await typed
