@@ -17,10 +17,14 @@ declare module 'fastify' {
   }
 }
 
-/** The key of a request: `Authorization: Bearer <key>`, else `?key=<key>`. */
+/**
+ * The key of a request: `Authorization: Bearer <key>`, else `?key=<key>`. Other schemes are
+ * not ours: a browser behind a password-protected proxy sends Basic credentials on every
+ * same-origin request, its sockets' upgrades included.
+ */
 export function requestKey(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization
-  if (header !== undefined) return /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')
+  if (bearer) return bearer[1]
   const { key } = request.query as { key?: unknown }
   return typeof key === 'string' && key !== '' ? key : undefined
 }

@@ -166,6 +166,17 @@ describe('GET /api/docs/:id/links', () => {
   })
 })
 
+describe('keys beside other credentials', () => {
+  it('takes ?key= when the Authorization header is not a Bearer (Basic credentials of a proxy in front)', async () => {
+    const doc = await createDoc(server.url)
+    const basic = { authorization: `Basic ${Buffer.from('team:proxy-password').toString('base64')}` }
+    expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`, basic)).toBe(101)
+    expect((await api(`/api/docs/${doc.id}?key=${doc.keys.view}`, { headers: basic })).status).toBe(200)
+    // A Bearer header still decides, even next to a key in the query.
+    expect((await api(`/api/docs/${doc.id}?key=${doc.keys.view}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403)
+  })
+})
+
 describe('POST /api/docs/:id/links/rotate', () => {
   it('stops every older edit and view key at once, closes their sockets with 4401, and keeps the owner', async () => {
     const doc = await createDoc(server.url)
