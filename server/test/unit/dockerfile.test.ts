@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils'
 import { describe, expect, it } from 'vitest'
 import { parseDockerfile, type ImageSpec } from '../../../scripts/container/dockerfile.js'
+import { nodeImageOf, type ImageNode } from '../../../scripts/image-node.js'
 import { CLIENT_DIST } from '../../src/http/client-routes.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -36,9 +37,14 @@ function imageProblems(spec: ImageSpec, dockerignore: string): string[] {
   const runtimeStage = spec.stages.at(-1)
 
   if (spec.stages.length < 2) problems.push('not multi-stage')
-  if (!/^node:20[\w.-]*-slim$/.test(spec.args.get('NODE_IMAGE') ?? '')) {
-    problems.push('ARG NODE_IMAGE does not default to an official Node 20 slim image')
+  let node: ImageNode | undefined
+  try {
+    node = nodeImageOf(spec.args.get('NODE_IMAGE') ?? '')
+  } catch {
+    problems.push('ARG NODE_IMAGE does not default to an official Node slim image with its version pinned')
   }
+  // Even majors become LTS; 20 reached its end of life in April 2026, 22 is in maintenance.
+  if (node && (node.major < 24 || node.major % 2 !== 0)) problems.push(`ARG NODE_IMAGE defaults to Node ${node.major}, not an LTS line of 24 or later`)
   if (!['${NODE_IMAGE}', '$NODE_IMAGE'].includes(runtimeStage?.image ?? '')) {
     problems.push('the runtime stage is not FROM ${NODE_IMAGE}')
   }
@@ -108,6 +114,9 @@ describe('the Dockerfile', () => {
       ['loopback only', (text) => text.replace('HOST=0.0.0.0', 'HOST=127.0.0.1'), 'HOST is not 0.0.0.0'],
       ['no port', (text) => text.replace(/^EXPOSE .*$/m, ''), 'port 3000 is not exposed'],
       ['client elsewhere', (text) => text.replace(/client\/dist client\/dist/, 'client/dist public'), "the client's files are not copied to /app/client/dist"],
+      ['Node 20', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim'), 'ARG NODE_IMAGE defaults to Node 20, not an LTS line of 24 or later'],
+      ['odd Node', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:25.9.0-bookworm-slim'), 'ARG NODE_IMAGE defaults to Node 25, not an LTS line of 24 or later'],
+      ['floating Node', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:24-bookworm-slim'), 'ARG NODE_IMAGE does not default to an official Node slim image with its version pinned'],
     ]
     for (const [what, mutate, problem] of cases) {
       const mutated = mutate(DOCKERFILE)
