@@ -3,13 +3,15 @@
  * the work tree (what `git` tracks or would track: no node_modules, no dist, no data), every
  * dependency installed and built as the build stage does, then production dependencies only,
  * started as an unprivileged user with the environment, command and health check that the
- * Dockerfile gives the image.
+ * Dockerfile gives the image, on the image's Node (from the npm registry, as the container
+ * test's base image has it) where this platform has a package of it.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
+import { imageNode, installImageNode } from '../image-node.js'
 import { must, run, which } from './commands.js'
 import type { ImageSpec } from './dockerfile.js'
 import { freePort, type Started } from './target.js'
@@ -22,7 +24,26 @@ const UNPRIVILEGED = 65534
 
 export interface HostCopy {
   root: string
+  /** The node binary that builds and runs it: the image's, else this machine's. */
+  node: string
+  /** What it says its version is (`v24.22.3`). */
+  nodeVersion: string
   remove(): Promise<void>
+}
+
+/** The image's Node, copied into `root` (readable by the unprivileged user), or this machine's if it cannot be had. */
+async function nodeFor(root: string, log: (line: string) => void): Promise<{ node: string; nodeVersion: string }> {
+  try {
+    const node = join(root, '.node', 'bin', 'node')
+    await mkdir(dirname(node), { recursive: true })
+    await copyFile(await installImageNode(log), node)
+    await chmod(node, 0o755)
+    log(`node v${imageNode().version}, the image's`)
+    return { node, nodeVersion: `v${imageNode().version}` }
+  } catch (error) {
+    log(`!!! the image's Node cannot be had here (${error instanceof Error ? error.message : String(error)}): this machine's node ${process.version} instead`)
+    return { node: process.execPath, nodeVersion: process.version }
+  }
 }
 
 /** The work tree, copied clean, installed, built and pruned to production dependencies. */
@@ -37,20 +58,23 @@ export async function prepareHostCopy(repo: string, log: (line: string) => void)
     await copyFile(join(repo, file), join(root, file))
   }
   log(`copied ${files.length} files of the work tree`)
-  const npm = { cwd: root, logFile: join(root, 'npm.log'), timeoutMs: 20 * 60_000 }
+  const { node, nodeVersion } = await nodeFor(root, log)
+  // npm runs on the first node on PATH, and so does every script it runs.
+  const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` }
+  const npm = { cwd: root, env, logFile: join(root, 'npm.log'), timeoutMs: 20 * 60_000 }
   log('npm ci --ignore-scripts (as the build stage)')
   await must('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], npm)
   log('npm run build')
   await must('npm', ['run', 'build'], npm)
   log('npm prune --omit=dev (production dependencies only, as the runtime stage)')
   await must('npm', ['prune', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], npm)
-  return { root, remove: () => rm(root, { recursive: true, force: true }) }
+  return { root, node, nodeVersion, remove: () => rm(root, { recursive: true, force: true }) }
 }
 
-/** The command with `node` meaning this machine's node. */
-function onThisNode(command: string[]): [string, string[]] {
+/** The command with `node` meaning the given node binary. */
+function onNode(node: string, command: string[]): [string, string[]] {
   const [program, ...args] = command
-  return [program === 'node' ? process.execPath : (program ?? ''), args]
+  return [program === 'node' ? node : (program ?? ''), args]
 }
 
 /** Prefixes a command so it runs as nobody, when this process may switch users. */
@@ -73,7 +97,7 @@ export async function startOnHost(copy: HostCopy, spec: ImageSpec, dataDir: stri
   const port = await freePort()
   // The image's environment; only the port and the data folder differ on a shared host.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...Object.fromEntries(runtime.env), PORT: String(port), DATA_DIR: dataDir }
-  const [program, args] = asUnprivileged(...onThisNode(runtime.cmd))
+  const [program, args] = asUnprivileged(...onNode(copy.node, runtime.cmd))
   const child = spawn(program, args, { cwd: copy.root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk) => (output += String(chunk)))
@@ -83,9 +107,9 @@ export async function startOnHost(copy: HostCopy, spec: ImageSpec, dataDir: stri
   return {
     url: `http://127.0.0.1:${port}`,
     target: {
-      describe: `node ${runtime.cmd.slice(1).join(' ')} on the host as uid ${process.getuid?.() === 0 ? UNPRIVILEGED : process.getuid?.()}, DATA_DIR ${dataDir}`,
+      describe: `node ${runtime.cmd.slice(1).join(' ')} (node ${copy.nodeVersion}) on the host as uid ${process.getuid?.() === 0 ? UNPRIVILEGED : process.getuid?.()}, DATA_DIR ${dataDir}`,
       async healthcheck() {
-        const [checkProgram, checkArgs] = asUnprivileged(...onThisNode(healthcheck))
+        const [checkProgram, checkArgs] = asUnprivileged(...onNode(copy.node, healthcheck))
         const ran = await run(checkProgram, checkArgs, { cwd: copy.root, env, timeoutMs: 10_000 })
         return { ok: ran.code === 0, detail: `the HEALTHCHECK command: exit ${ran.code}` }
       },
