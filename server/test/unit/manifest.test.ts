@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import semver from 'semver'
 import { describe, expect, it } from 'vitest'
+import { imageNode } from '../../../scripts/image-node.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 interface Manifest {
+  engines: { node: string }
   allowScripts?: Record<string, boolean>
 }
 
 interface LockEntry {
   version?: string
+  optional?: boolean
+  engines?: { node?: string }
   hasInstallScript?: boolean
 }
 
@@ -48,6 +53,38 @@ function installScriptProblems(allowScripts: Record<string, boolean>, lock: Lock
   }
   return problems
 }
+
+/**
+ * The installed packages that do not declare support for the lowest Node that `engines`
+ * admits, as a list. Development dependencies count: `npm start` builds from source with
+ * them. Optional ones do not: they are builds for other platforms (wasm, other systems) that
+ * npm installs only where they fit.
+ */
+function enginesProblems(engines: string, lock: Lock): string[] {
+  const lowest = semver.minVersion(engines)
+  if (!lowest) return [`engines.node "${engines}" admits no version`]
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path.includes('node_modules/') && !entry.optional)
+    .filter(([, entry]) => entry.engines?.node && !semver.satisfies(lowest, entry.engines.node))
+    .map(([path, entry]) => `${nameOf(path)}@${entry.version} wants Node ${entry.engines?.node}, not ${lowest.version}`)
+}
+
+describe('engines', () => {
+  it('admits no Node that an installed package does not support', () => {
+    expect(enginesProblems(MANIFEST.engines.node, LOCK)).toEqual([])
+  })
+
+  it("admits the container image's Node", () => {
+    expect(semver.satisfies(imageNode(ROOT).version, MANIFEST.engines.node)).toBe(true)
+  })
+
+  it('would notice a floor below a dependency\'s', () => {
+    expect(enginesProblems('>=20.19', LOCK)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cookie@\S+ wants Node .+, not 20\.19\.0$/), expect.stringMatching(/^content-disposition@\S+ wants Node .+, not 20\.19\.0$/)]),
+    )
+    expect(enginesProblems('>=22', LOCK)).toEqual(expect.arrayContaining([expect.stringMatching(/^vite@\S+ wants Node .+, not 22\.0\.0$/)]))
+  })
+})
 
 describe('allowScripts', () => {
   it('covers every install script in the lock, by name', () => {
