@@ -3,7 +3,7 @@
 # NODE_IMAGE is any Debian-based image of Node 22.12 or later with npm (the LevelDB binding
 # ships prebuilt for glibc). The default pins a Node 24 LTS release, the one place that names
 # it: `npm run test:container` reads it from here and builds this file against a local
-# stand-in with that same Node.
+# stand-in with that same Node, and `npm run test:image-node` runs the test suite on it.
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # The workspace's manifests, which both install stages start from.

@@ -1,9 +1,9 @@
 /**
  * The Node of the container image, as the Dockerfile's default base image names it
  * (`ARG NODE_IMAGE=node:<version>-<debian suite>-slim`): the one place that says it. The
- * container test's stand-in for that base image reads it from there, and takes that Node
- * release's binary from the npm registry (the package `node-linux-<arch>`, which holds the
- * official build), installed with npm into `.cache/`.
+ * container test's stand-in for that base image and `npm run test:image-node` both read it
+ * from there, and both take that Node release's binary from the npm registry (the package
+ * `node-linux-<arch>`, which holds the official build), installed with npm into `.cache/`.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'

@@ -14,6 +14,12 @@ describe("the image's Node", () => {
     expect(imageNode(ROOT)).toEqual({ image, version, major: Number(major), suite })
   })
 
+  // Set by `npm run test:image-node`: the suite, its workers included, runs on that Node.
+  it.runIf(process.env.QUIRE_TEST_NODE)('is the Node this suite runs on, when npm run test:image-node runs it', () => {
+    expect(process.versions.node).toBe(process.env.QUIRE_TEST_NODE)
+    expect(process.versions.node).toBe(imageNode(ROOT).version)
+  })
+
   it('must be an official Debian slim image with a full version', () => {
     expect(nodeImageOf('node:24.22.3-bookworm-slim')).toEqual({ image: 'node:24.22.3-bookworm-slim', version: '24.22.3', major: 24, suite: 'bookworm' })
     expect(nodeImageOf('node:26.12.1-trixie-slim')).toMatchObject({ version: '26.12.1', suite: 'trixie' })
