@@ -32,7 +32,8 @@ function madeUpVector(seed: number): Uint8Array {
   return Y.encodeStateVector(vector)
 }
 
-const step2s = (socket: RawSocket) => socket.received.map(readSync).filter((message) => message?.step === SyncStep.step2)
+const step2s = (socket: RawSocket) =>
+  socket.received.map(readSync).filter((message): message is NonNullable<typeof message> => message?.step === SyncStep.step2)
 
 describe('sync step 1 requests', () => {
   it('made-up state vectors get the cached answer of the known part, one at a time, without holding the server', async () => {
