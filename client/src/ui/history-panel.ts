@@ -128,7 +128,11 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
 
   function showVersions(next: VersionInfo[]): void {
     const now = new Date()
-    const same = versions !== undefined && next.length === versions.length && next.every((version, i) => version.v === versions![i]!.v)
+    // A version saved again without changes keeps its number and takes the new name.
+    const same =
+      versions !== undefined &&
+      next.length === versions.length &&
+      next.every(({ v, name, kind }, i) => v === versions![i]!.v && name === versions![i]!.name && kind === versions![i]!.kind)
     versions = next
     list.setAttribute('aria-busy', 'false')
     if (same) return refreshTimes(list, now)
