@@ -68,7 +68,6 @@ async function roomLoadMs(dataDir: string): Promise<number> {
     writer: { schedule() {} },
     log,
     events: {},
-    versions: { afterIdleMs: NEVER, everyMs: NEVER, retention: { keepAllForMs: NEVER, keepHourlyForMs: NEVER, keepDailyForMs: NEVER }, maxKept: 100 },
     limits: {
       maxDocumentBytes: NEVER,
       maxNestingDepth: NEVER,

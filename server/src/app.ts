@@ -111,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxKept: config.maxNamedVersions,
     },
     limits: {
+      maxPeersPerRoom: config.maxSocketsPerDocument,
       maxDocumentBytes: config.maxDocumentBytes,
       maxNestingDepth: config.maxNestingDepth,
       maxClientIdsPerPeer: config.maxClientIdsPerSocket,

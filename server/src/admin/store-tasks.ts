@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import type { ExportFormat } from '@quire/shared'
 import type { DocumentFormats, Exported } from '../export/formats.js'
 import type { DocStore } from '../storage/doc-store.js'
-import { applyStored, foldStored, readTitle } from '../sync/doc-fields.js'
+import { applyStored, foldStored, Origin, readTitle } from '../sync/doc-fields.js'
 
 /** The tasks an operator runs on a store directly, while no server has it open. */
 
@@ -22,7 +22,7 @@ export async function compactStore(store: DocStore): Promise<number> {
 export async function exportFromStore(store: DocStore, formats: DocumentFormats, id: string, format: ExportFormat): Promise<Exported | undefined> {
   if (!(await store.getMeta(id))) return undefined
   const doc = new Y.Doc()
-  applyStored(doc, await store.loadDoc(id), 'export', () => {})
+  applyStored(doc, await store.loadDoc(id), Origin.load, () => {})
   const exported = formats.export(doc, format, readTitle(doc))
   doc.destroy()
   return exported

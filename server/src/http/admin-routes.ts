@@ -59,7 +59,7 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
     },
     async (request, reply) => {
       if (!(await store.getMeta(request.params.id))) throw Errors.docNotFound()
-      const state = await rooms.with(request.params.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      const state = await rooms.state(request.params.id)
       const { exported } = await work.render(state, request.query.format)
       return reply.type(exported!.contentType).send(exported!.body)
     },

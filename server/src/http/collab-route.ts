@@ -5,7 +5,7 @@ import { COLLAB_PATH, CloseCode } from '@quire/shared'
 import { Errors } from '../errors.js'
 import { Connection } from '../sync/connection.js'
 import type { Room } from '../sync/room.js'
-import { DocumentMissingError } from '../sync/rooms.js'
+import { REFUSAL_CLOSE } from '../sync/rooms.js'
 
 /**
  * Whether a browser page of `origin` may open a socket: requests without an Origin (not a
@@ -58,10 +58,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       socket.on('close', () => {
         events.socketClosed?.(connection.closeCode)
         sockets.remove(connection)
-        if (room) {
-          room.leave(connection)
-          rooms.release(room)
-        }
+        if (room) rooms.leave(room, connection)
       })
       // An upgrade that completes after the drain began would miss the 1001 the others got
       // and join a room that is being written down.
@@ -73,32 +70,14 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
         connection.close(CloseCode.tooManySockets, 'Too many connections from this address.')
         return
       }
-      rooms.acquire(meta.id).then(
-        (acquired) => {
-          if (!connection.isOpen) {
-            rooms.release(acquired)
-          } else if (role !== 'owner' && acquired.epoch !== meta.epoch) {
-            // The links were rotated while this socket was opening.
-            rooms.release(acquired)
-            connection.close(CloseCode.keyRevoked)
-          } else if (acquired.peers.size >= config.maxSocketsPerDocument) {
-            rooms.release(acquired)
-            connection.close(CloseCode.tooManySockets)
-          } else {
-            room = acquired
-            room.join(connection)
-            connection.attach(room)
-          }
-        },
-        (error: unknown) => {
-          if (error instanceof DocumentMissingError) {
-            connection.close(CloseCode.documentDeleted)
-            return
-          }
-          app.log.error({ ...context, err: error }, 'could not load the document')
-          connection.close(CloseCode.storageFailure, 'The document could not be loaded.')
-        },
-      )
+      void rooms.join(meta.id, connection, meta.epoch).then((joined) => {
+        if (typeof joined !== 'string') {
+          room = joined
+          connection.attach(room)
+        } else if (joined !== 'left') {
+          connection.close(REFUSAL_CLOSE[joined])
+        }
+      })
     },
   )
 }

@@ -138,7 +138,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { meta } = request.access!
-      const state = await rooms.with(meta.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      const state = await rooms.state(meta.id)
       const { title, exported } = await work.render(state, request.query.format)
       return sendExport(reply, exported!, title)
     },
@@ -186,9 +186,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { meta } = request.access!
-      const epoch = meta.epoch + 1
-      await store.putMeta({ ...meta, epoch })
-      rooms.rotated(meta.id, epoch)
+      const epoch = await rooms.rotate(meta)
       return { links: shareLinks(keys, publicOrigin(request, config.publicUrl), meta.id, epoch) }
     },
   )
@@ -208,7 +206,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { meta } = request.access!
-      await rooms.remove(meta.id, CloseCode.documentDeleted, () => store.deleteDoc(meta.id))
+      await rooms.delete(meta.id)
       return reply.code(204).send()
     },
   )

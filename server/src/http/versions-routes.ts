@@ -98,12 +98,12 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
       const { name, restoredFrom } = request.body ?? {}
       if (name === undefined && restoredFrom === undefined) throw Errors.badRequest('A version saved by hand needs a name.')
       if (restoredFrom !== undefined) await versionOf(meta.id, String(restoredFrom))
-      const { info, created } = await rooms.with(meta.id, async (room) => {
+      const { info, created } = await rooms.with(meta.id, async (room, versions) => {
         // Whatever the editor sent before this request is in the version.
         await room.flushed()
         return restoredFrom === undefined
-          ? room.versions.name(name!.trim())
-          : { info: await room.versions.take('restore', { name: name?.trim() ?? null, restoredFrom }), created: true }
+          ? versions.name(name!.trim())
+          : { info: await versions.take('restore', { name: name?.trim() ?? null, restoredFrom }), created: true }
       })
       reply.code(created ? 201 : 200)
       return info
@@ -176,7 +176,7 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     async (request): Promise<VersionDiff> => {
       const { meta } = request.access!
       const { state } = await versionOf(meta.id, request.params.v)
-      const now = await rooms.with(meta.id, (room) => Y.encodeStateAsUpdate(room.doc))
+      const now = await rooms.state(meta.id)
       return { blocks: await work.diff(state, now) }
     },
   )
@@ -199,8 +199,8 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { meta } = request.access!
       const { info, state } = await versionOf(meta.id, request.params.v)
-      const version = await rooms.with(meta.id, async (room) => {
-        await room.versions.assertRoomForKept()
+      const version = await rooms.with(meta.id, async (room, versions) => {
+        await versions.assertRoomForKept()
         const { updates, bytes } = await work.restore(Y.encodeStateAsUpdate(room.doc), state)
         // A restore inserts the version's blocks anew: it must leave the document writable.
         if (bytes > config.maxDocumentBytes) {
@@ -208,7 +208,7 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
         }
         // One by one: each is written, applied and relayed on a turn of its own.
         for (const update of updates) await room.applyFromServer(update, 'API')
-        return room.versions.take('restore', { restoredFrom: info.v })
+        return versions.take('restore', { restoredFrom: info.v })
       })
       return { version }
     },

@@ -2,6 +2,17 @@ import * as Y from 'yjs'
 import { TITLE_FIELD } from '@quire/shared'
 import type { StoredDoc } from '../storage/doc-store.js'
 
+/** Where a change came from: the room applies it with this origin. */
+export const Origin = {
+  /** Read from the store. */
+  load: 'load',
+  /** Sent by a socket. */
+  peer: 'peer',
+  /** Made by the server itself (a restore, a comment from the API). */
+  api: 'api',
+} as const
+export type Origin = (typeof Origin)[keyof typeof Origin]
+
 /** Longest title the server writes into a document. */
 export const MAX_TITLE_LENGTH = 200
 
@@ -24,21 +35,35 @@ export function initialState(title: string, fill?: (doc: Y.Doc) => void): Uint8A
 }
 
 /**
- * Applies a stored document (base, then log) to `doc` in one transaction. A log entry that
- * fails is applied as far as it goes, as it was when it was first received, and reported.
+ * Applies `updates` to `doc` in one transaction. One that fails is applied as far as it goes,
+ * as it was when it was first received, and reported with its index.
  */
-export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: unknown, onEntryError: (seq: number, error: unknown) => void): void {
+export function applyEach(doc: Y.Doc, updates: readonly Uint8Array[], origin: Origin, onFailed: (index: number, error: unknown) => void): void {
+  Y.transact(
+    doc,
+    () => {
+      for (const [index, update] of updates.entries()) {
+        try {
+          Y.applyUpdate(doc, update)
+        } catch (error) {
+          onFailed(index, error)
+        }
+      }
+    },
+    origin,
+  )
+}
+
+/**
+ * Applies a stored document to `doc` in one transaction: the base, then each log entry (see
+ * applyEach; a base that fails fails the whole).
+ */
+export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: Origin, onEntryError: (seq: number, error: unknown) => void): void {
   Y.transact(
     doc,
     () => {
       if (base) Y.applyUpdate(doc, base)
-      for (const { seq, update } of log) {
-        try {
-          Y.applyUpdate(doc, update)
-        } catch (error) {
-          onEntryError(seq, error)
-        }
-      }
+      applyEach(doc, log.map(({ update }) => update), origin, (index, error) => onEntryError(log[index]!.seq, error))
     },
     origin,
   )
@@ -48,7 +73,7 @@ export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: unknow
 export function foldStored(stored: StoredDoc): { state: Uint8Array; title: string } {
   const doc = new Y.Doc()
   try {
-    applyStored(doc, stored, 'fold', () => {})
+    applyStored(doc, stored, Origin.load, () => {})
     return { state: Y.encodeStateAsUpdate(doc), title: readTitle(doc) }
   } finally {
     doc.destroy()

@@ -1,14 +1,16 @@
-import type { Log } from '../logger.js'
+import * as Y from 'yjs'
 import { CloseCode } from '@quire/shared'
-import type { DocStore } from '../storage/doc-store.js'
+import type { Log } from '../logger.js'
+import type { DocMeta, DocStore } from '../storage/doc-store.js'
+import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
 import type { SyncEvents } from './events.js'
-import type { VersionPolicy } from '../versions/version-keeper.js'
-import { Room, type RoomLimits, type UpdateWriter } from './room.js'
+import type { UpdateWriter } from './pending-writes.js'
+import { Room, type Peer, type RoomLimits } from './room.js'
 
 export interface RoomsOptions {
   store: DocStore
   writer: UpdateWriter
-  limits: RoomLimits
+  limits: RoomLimits & { maxPeersPerRoom: number }
   versions: VersionPolicy
   unloadGraceMs: number
   log: Log
@@ -23,6 +25,25 @@ export class DocumentMissingError extends Error {
   }
 }
 
+/** A socket that asks to join: the room checks its key's epoch, and whether it is still open. */
+export interface JoiningPeer extends Peer {
+  readonly isOpen: boolean
+}
+
+/**
+ * Why a socket did not join: its key was revoked, the document is full, gone, cannot be
+ * loaded now, or the socket left while it loaded.
+ */
+export type Refusal = 'revoked' | 'full' | 'gone' | 'unavailable' | 'left'
+
+/** How a socket that did not join is closed (one that left needs no close). */
+export const REFUSAL_CLOSE: Record<Exclude<Refusal, 'left'>, CloseCode> = {
+  revoked: CloseCode.keyRevoked,
+  full: CloseCode.tooManySockets,
+  gone: CloseCode.documentDeleted,
+  unavailable: CloseCode.storageFailure,
+}
+
 interface Slot {
   room: Room | undefined
   loading: Promise<Room> | undefined
@@ -34,19 +55,57 @@ interface Slot {
 }
 
 /**
- * The open documents. A document loads once however many sockets arrive while it loads, and
- * unloads (flushed, compacted, released) a grace period after its last holder let go.
+ * The open documents, each a room with its version keeper beside it. A document loads once
+ * however many sockets arrive while it loads, and unloads (flushed, its version taken,
+ * compacted, released) a grace period after its last holder let go. The HTTP layer goes
+ * through here for everything that touches a room: joining, rotating links, deleting.
  */
 export class Rooms {
   readonly #slots = new Map<string, Slot>()
   /** Documents being removed: nobody may open them meanwhile. */
   readonly #removing = new Set<string>()
+  /** Each room's version keeper, beside it. */
+  readonly #versions = new WeakMap<Room, VersionKeeper>()
   readonly #options: RoomsOptions
   /** How often a room was loaded and unloaded, for tests and metrics. */
   readonly stats = { loads: 0, unloads: 0 }
 
   constructor(options: RoomsOptions) {
     this.#options = options
+  }
+
+  /**
+   * Joins a socket to its document, loading it if needed. A key of an older epoch than the
+   * room's (links rotated meanwhile, even while it loaded) is refused, as is a full room.
+   */
+  async join(id: string, peer: JoiningPeer, keyEpoch: number): Promise<Room | Refusal> {
+    let room: Room
+    try {
+      room = await this.acquire(id)
+    } catch (error) {
+      if (error instanceof DocumentMissingError) return 'gone'
+      this.#options.log.error({ err: error, docId: id }, 'could not load the document')
+      return 'unavailable'
+    }
+    const refusal: Refusal | undefined = !peer.isOpen
+      ? 'left'
+      : peer.role !== 'owner' && room.epoch !== keyEpoch
+        ? 'revoked'
+        : room.peers.size >= this.#options.limits.maxPeersPerRoom
+          ? 'full'
+          : undefined
+    if (refusal) {
+      this.release(room)
+      return refusal
+    }
+    room.join(peer)
+    return room
+  }
+
+  /** A joined socket closed. */
+  leave(room: Room, peer: Peer): void {
+    room.leave(peer)
+    this.release(room)
   }
 
   /** The room of `id`, loading it if needed; every acquire needs its release. */
@@ -81,28 +140,93 @@ export class Rooms {
     return this.#slots.size
   }
 
-  /** Runs `use` with the room of `id`, held for the duration. */
-  async with<T>(id: string, use: (room: Room) => T | Promise<T>): Promise<T> {
+  /** Runs `use` with the room of `id` and its versions, held for the duration. */
+  async with<T>(id: string, use: (room: Room, versions: VersionKeeper) => T | Promise<T>): Promise<T> {
     const room = await this.acquire(id)
     try {
-      return await use(room)
+      return await use(room, this.#versions.get(room)!)
     } finally {
       this.release(room)
     }
   }
 
+  /** The document's whole state, as one update. */
+  state(id: string): Promise<Uint8Array> {
+    return this.with(id, (room) => Y.encodeStateAsUpdate(room.doc))
+  }
+
+  /**
+   * Rotates a document's links: its epoch goes up in the store, the sockets of older edit and
+   * view keys close with 4401, and a room still loading takes the new epoch, whatever its load
+   * read. Returns the new epoch.
+   */
+  async rotate(meta: DocMeta): Promise<number> {
+    const epoch = meta.epoch + 1
+    await this.#options.store.putMeta({ ...meta, epoch })
+    const slot = this.#slots.get(meta.id)
+    if (!slot) return epoch
+    slot.rotatedTo = Math.max(slot.rotatedTo, epoch)
+    if (slot.room) {
+      slot.room.epoch = Math.max(slot.room.epoch, epoch)
+      slot.room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
+    }
+    return epoch
+  }
+
+  /**
+   * Deletes a document: its sockets close with 4404, its room is written and dropped, then
+   * what is stored goes, while nobody may open it.
+   */
+  async delete(id: string): Promise<void> {
+    this.#removing.add(id)
+    try {
+      const slot = this.#slots.get(id)
+      if (slot) {
+        this.#slots.delete(id)
+        clearTimeout(slot.unloadTimer)
+        const room = slot.room ?? (await slot.loading?.catch(() => undefined))
+        if (room) {
+          room.closePeers(CloseCode.documentDeleted)
+          await room.idle()
+          this.#destroy(room)
+        }
+      }
+      await this.#options.store.deleteDoc(id)
+    } finally {
+      this.#removing.delete(id)
+    }
+  }
+
+  /** Server shutdown: every socket is told (1001), every room written and compacted. */
+  async shutdown(): Promise<void> {
+    const slots = [...this.#slots.values()]
+    this.#slots.clear()
+    await Promise.all(
+      slots.map(async (slot) => {
+        clearTimeout(slot.unloadTimer)
+        const room = slot.room ?? (await slot.loading?.catch(() => undefined))
+        if (!room) return
+        room.closePeers(CloseCode.shuttingDown)
+        await this.#settle(room)
+        this.#destroy(room)
+      }),
+    )
+  }
+
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
     try {
-      const { store, writer, limits, versions, log, events } = this.#options
+      const { store, writer, limits, versions: policy, log, events } = this.#options
       // Both at once: a cold store answers each read from another thread.
       const [meta, stored] = await Promise.all([store.getMeta(id), store.loadDoc(id)])
       if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, stored, { store, writer, limits, versions, log, events })
+      const room = new Room(id, stored, { store, writer, limits, log, events, onChange: (authors) => versions.changed(authors) })
+      const versions = new VersionKeeper(id, () => room.doc, store, policy, log)
+      this.#versions.set(room, versions)
       room.epoch = Math.max(meta.epoch, slot.rotatedTo)
       slot.room = room
       this.stats.loads++
-      this.#options.events.roomLoaded?.((performance.now() - started) / 1000)
+      events.roomLoaded?.((performance.now() - started) / 1000)
       // Everyone who waited may have left while it loaded.
       if (slot.holders === 0) this.#scheduleUnload(id, slot)
       return room
@@ -127,73 +251,24 @@ export class Rooms {
     // Someone may have come back while it was compacting.
     if (slot.holders > 0 || this.#slots.get(id) !== slot) return
     this.#slots.delete(id)
-    room.destroy()
+    this.#destroy(room)
     this.stats.unloads++
     this.#options.events.roomUnloaded?.()
   }
 
-  /** Writes what the room has queued and compacts its log. */
+  /** Writes what the room has queued, takes a version of what changed, and compacts its log. */
   async #settle(room: Room): Promise<void> {
     try {
       await room.flushed()
-      await room.versions.flush()
+      await this.#versions.get(room)?.flush()
       await room.compact()
     } catch (error) {
       this.#options.log.error({ err: error, docId: room.id }, 'could not settle the room')
     }
   }
 
-  /**
-   * The document's links were rotated to `epoch`: the sockets of older edit and view keys
-   * close with 4401, and a room still loading takes the new epoch, whatever its load read.
-   */
-  rotated(id: string, epoch: number): void {
-    const slot = this.#slots.get(id)
-    if (!slot) return
-    slot.rotatedTo = Math.max(slot.rotatedTo, epoch)
-    const room = slot.room
-    if (!room) return
-    room.epoch = Math.max(room.epoch, epoch)
-    room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
-  }
-
-  /**
-   * Removes a document: its sockets are closed with `code`, its room is written and dropped,
-   * then `remove` deletes what is stored, while nobody may open the document.
-   */
-  async remove(id: string, code: CloseCode, remove: () => Promise<void>): Promise<void> {
-    this.#removing.add(id)
-    try {
-      const slot = this.#slots.get(id)
-      if (slot) {
-        this.#slots.delete(id)
-        clearTimeout(slot.unloadTimer)
-        const room = slot.room ?? (await slot.loading?.catch(() => undefined))
-        if (room) {
-          room.closePeers(code)
-          await room.idle()
-          room.destroy()
-        }
-      }
-      await remove()
-    } finally {
-      this.#removing.delete(id)
-    }
-  }
-
-  /** Server shutdown: every socket is told (1001), every room written and compacted. */
-  async shutdown(): Promise<void> {
-    const slots = [...this.#slots.values()]
-    this.#slots.clear()
-    await Promise.all(
-      slots.map(async (slot) => {
-        clearTimeout(slot.unloadTimer)
-        const room = slot.room ?? (await slot.loading?.catch(() => undefined))
-        if (!room) return
-        room.closePeers(CloseCode.shuttingDown)
-        await this.#settle(room)
-        room.destroy()
-      }),
-    )
+  #destroy(room: Room): void {
+    this.#versions.get(room)?.destroy()
+    room.destroy()
   }
 }

@@ -1,18 +1,18 @@
 import type { Log } from '../logger.js'
 import type { DocStore } from '../storage/doc-store.js'
 import type { SyncEvents } from './events.js'
-import type { Room, UpdateWriter } from './room.js'
+import type { UpdateWriter, WriteSource } from './pending-writes.js'
 
 /**
  * Group commit: the updates that arrive in one turn of the event loop, across every room,
  * go to the store in one atomic batch; while a batch is being written the next one gathers.
- * Each room applies and relays its updates only once their batch is on disk.
+ * Each source applies and relays its updates only once their batch is on disk.
  */
 export class WriteQueue implements UpdateWriter {
   readonly #store: DocStore
   readonly #log: Log
   readonly #events: SyncEvents
-  readonly #waiting = new Set<Room>()
+  readonly #waiting = new Set<WriteSource>()
   #scheduled = false
   #writing = false
 
@@ -22,8 +22,8 @@ export class WriteQueue implements UpdateWriter {
     this.#events = events
   }
 
-  schedule(room: Room): void {
-    this.#waiting.add(room)
+  schedule(source: WriteSource): void {
+    this.#waiting.add(source)
     if (this.#scheduled || this.#writing) return
     this.#scheduled = true
     // After the poll phase: every frame read in this turn joins the batch.
@@ -33,9 +33,9 @@ export class WriteQueue implements UpdateWriter {
   async #writeBatch(): Promise<void> {
     this.#scheduled = false
     this.#writing = true
-    const rooms = [...this.#waiting]
+    const sources = [...this.#waiting]
     this.#waiting.clear()
-    const entries = rooms.flatMap((room) => room.takeQueued())
+    const entries = sources.flatMap((source) => source.takeQueued())
     const started = performance.now()
     // The store logs what went wrong; here it only matters that nothing of the batch landed.
     let failed = false
@@ -47,12 +47,12 @@ export class WriteQueue implements UpdateWriter {
       failed = true
       this.#events.writeFailed?.()
     }
-    for (const room of rooms) {
+    for (const source of sources) {
       try {
-        if (failed) room.failed()
-        else room.committed()
+        if (failed) source.failed()
+        else source.committed()
       } catch (error) {
-        this.#log.error({ err: error, docId: room.id }, 'a room failed to take its written updates')
+        this.#log.error({ err: error, docId: source.id }, 'a room failed to take its written updates')
       }
     }
     this.#writing = false

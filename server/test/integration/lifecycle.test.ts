@@ -158,32 +158,6 @@ describe('room lifecycle', () => {
     fresh.destroy()
   })
 
-  it('leaves what is stored alone when a room is removed before it built its document', async () => {
-    server = await startServer()
-    const doc = await createDoc(server.url)
-    const stored = await server.store.loadDoc(doc.id)
-    // A log after the base, as a crash before compaction leaves it.
-    const typist = new Y.Doc()
-    Y.applyUpdate(typist, stored.base!)
-    const updates: Uint8Array[] = []
-    typist.on('update', (update: Uint8Array) => updates.push(update))
-    typist.getText('t').insert(0, 'kept')
-    await server.store.appendUpdates([{ docId: doc.id, seq: stored.lastSeq + 1, updates }])
-
-    // Loaded: its first joiner would be answered from the stored bytes, the Y.Doc built on the
-    // next turn. Removed within this one, the data left in place, then asked to compact.
-    const { rooms } = server.app.quire
-    const room = await rooms.acquire(doc.id)
-    await rooms.remove(doc.id, CloseCode.documentDeleted, async () => {})
-    await room.compact()
-    await new Promise((resolve) => setImmediate(resolve))
-
-    const after = await server.store.loadDoc(doc.id)
-    expect(after.base).toEqual(stored.base)
-    expect(after.log.map(({ update }) => update)).toEqual(updates)
-    expect((await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString()).toBe('kept')
-  })
-
   it('keeps a room whose socket comes back within the grace period', async () => {
     server = await startServer({ config: { unloadGraceMs: 60_000 } })
     const doc = await createDoc(server.url)
