@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { VersionInfo, VersionKind } from '@quire/shared'
+import { systemClock, type Clock, type Timer } from '../clock.js'
 import type { Log } from '../logger.js'
 import type { DocStore } from '../storage/doc-store.js'
 import { versionsToPrune, type RetentionPolicy } from './retention.js'
@@ -48,16 +49,18 @@ export class VersionKeeper {
   readonly #log: Log
   readonly #authors = new Set<string>()
   #changed = false
-  #idleTimer: NodeJS.Timeout | undefined
-  #everyTimer: NodeJS.Timeout | undefined
+  readonly #clock: Clock
+  #idleTimer: Timer | undefined
+  #everyTimer: Timer | undefined
   #next: number | undefined
   /** The newest version, and the document's snapshot when this keeper took it. */
   #newest: { info: VersionInfo; snapshot: Y.Snapshot } | undefined
   /** Takes run one after another, so numbers and prunes never cross. */
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(docId: string, doc: () => Y.Doc, store: DocStore, policy: VersionPolicy, log: Log) {
+  constructor(docId: string, doc: () => Y.Doc, store: DocStore, policy: VersionPolicy, log: Log, clock: Clock = systemClock) {
     this.#docId = docId
+    this.#clock = clock
     this.#doc = doc
     this.#store = store
     this.#policy = policy
@@ -69,12 +72,10 @@ export class VersionKeeper {
     for (const author of authors) if (this.#authors.size < MAX_AUTHORS) this.#authors.add(author)
     if (!this.#changed) {
       this.#changed = true
-      this.#everyTimer = setTimeout(() => this.#takeAutomatically(), this.#policy.everyMs)
-      this.#everyTimer.unref()
+      this.#everyTimer = this.#clock.setTimeout(() => this.#takeAutomatically(), this.#policy.everyMs)
     }
-    clearTimeout(this.#idleTimer)
-    this.#idleTimer = setTimeout(() => this.#takeAutomatically(), this.#policy.afterIdleMs)
-    this.#idleTimer.unref()
+    this.#clock.clearTimeout(this.#idleTimer)
+    this.#idleTimer = this.#clock.setTimeout(() => this.#takeAutomatically(), this.#policy.afterIdleMs)
   }
 
   /** Takes a version now if anything changed since the last one (before a document unloads). */
@@ -121,8 +122,8 @@ export class VersionKeeper {
   }
 
   destroy(): void {
-    clearTimeout(this.#idleTimer)
-    clearTimeout(this.#everyTimer)
+    this.#clock.clearTimeout(this.#idleTimer)
+    this.#clock.clearTimeout(this.#everyTimer)
   }
 
   #takeAutomatically(): void {
@@ -142,7 +143,7 @@ export class VersionKeeper {
     try {
       if (kind !== 'auto') await this.assertRoomForKept()
       this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
-      const info: VersionInfo = { v: this.#next++, createdAt: new Date().toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
+      const info: VersionInfo = { v: this.#next++, createdAt: new Date(this.#clock.now()).toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
       await this.#store.putVersion(this.#docId, { info, state })
       this.#newest = { info, snapshot }
       if (kind === 'auto') await this.#prune()
@@ -155,7 +156,7 @@ export class VersionKeeper {
   }
 
   async #prune(): Promise<void> {
-    const prune = versionsToPrune(await this.#store.listVersions(this.#docId), Date.now(), this.#policy.retention)
+    const prune = versionsToPrune(await this.#store.listVersions(this.#docId), this.#clock.now(), this.#policy.retention)
     if (prune.length > 0) await this.#store.deleteVersions(this.#docId, prune)
   }
 }

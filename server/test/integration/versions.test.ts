@@ -67,18 +67,6 @@ describe('version history', () => {
     expect(await (await api(`/api/docs/${doc.id}/versions/1?format=text`, doc.keys.view)).text()).toBe('first draft\n')
   })
 
-  it('takes versions every so often while editing goes on', async () => {
-    await start({ versionAfterIdleMs: 60_000, versionEveryMs: 1_000 })
-    const doc = await createDoc(server!.url)
-    const ada = await connect(doc, doc.keys.edit, 'Ada')
-    const started = Date.now()
-    while (Date.now() - started < 3_500) {
-      ada.doc.getText('t').insert(0, 'x')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    expect((await versionsOf(doc)).length).toBeGreaterThanOrEqual(2)
-  })
-
   it('saves a named version by hand, lists newest first, and lets view keys read but not write', async () => {
     await start()
     const doc = await createDoc(server!.url, { title: 'Review' })
