@@ -45,6 +45,13 @@ export class Sockets {
     return this.#open.size
   }
 
+  /** Sockets the server has begun to close, whose closing handshake is not over. */
+  get closing(): number {
+    let closing = 0
+    for (const connection of this.#open.keys()) if (!connection.isOpen) closing++
+    return closing
+  }
+
   /** Counts of open sockets by role. */
   countByRole(): Record<string, number> {
     const counts: Record<string, number> = {}

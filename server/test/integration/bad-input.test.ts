@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { CloseCode, SyncStep } from '@quire/shared'
+import { CloseCode, MessageType, SyncStep } from '@quire/shared'
 import {
   awarenessMessage,
   connectClient,
@@ -95,11 +95,13 @@ describe('a socket sending bad frames is closed; the document and others carry o
     for (let i = 0; i < 40; i++) filler.doc.getText('filler').insert(0, String(i % 10).repeat(50_000))
     await waitFor('the document to be large', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('filler').length >= 2_000_000)
     filler.destroy()
+    await waitFor('the filler’s socket to go', () => server.app.quire.sockets.closing === 0)
     const large = await RawSocket.open(url())
     large.ws.pause()
-    for (let i = 0; i < 6; i++) large.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
+    large.send(syncMessage(SyncStep.step1, Y.encodeStateVector(new Y.Doc())))
     large.send(syncMessage(SyncStep.update, textUpdate('x'.repeat(100 * 1024))))
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // The server answered the step 1 (2 MB, unread) and is closing the socket behind it.
+    await waitFor('the server to be closing the socket', () => server.app.quire.sockets.closing === 1)
     large.ws.resume()
     expect((await large.closed).code).toBe(CloseCode.frameTooLarge)
     await expectDocumentStillWorks('too large')
@@ -116,11 +118,14 @@ describe('awareness', () => {
     await waitFor('Alice to hear her own state', () => fromAlice(alice))
     await waitFor('Mallory to hear Alice', () => fromAlice(mallory))
     mallory.send(awarenessMessage([{ clientId: 1001, clock: 99, state: { user: { name: 'Fake' } } }, { clientId: 1001, clock: 100, state: null }]))
+    // A query after them: its answer, every state the server holds, comes once it took them.
+    const answers = mallory.received.length
+    mallory.send([MessageType.queryAwareness])
+    const snapshot = await waitFor('the answer to the query', () => mallory.received.slice(answers).map(readAwareness).find((entries) => entries?.length))
+    expect(snapshot.find((entry) => entry.clientId === 1001)).toMatchObject({ clock: 1, state: JSON.stringify({ user: { name: 'Alice' } }) })
     const watcher = await connectClient(server.collabUrl, doc.id, doc.keys.view)
     try {
       await waitFor('the watcher to see Alice', () => watcher.provider.awareness.getStates().get(1001)?.user?.name === 'Alice')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(watcher.provider.awareness.getStates().get(1001)?.user?.name).toBe('Alice')
       alice.close()
       await waitFor('Alice’s state to go when she leaves', () => !watcher.provider.awareness.getStates().has(1001))
     } finally {

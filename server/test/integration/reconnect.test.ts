@@ -111,9 +111,11 @@ describe('a client that reconnects with offline edits', () => {
     await waitFor('the client to reconnect and sync', () => client.provider.synced)
     // The old socket goes once it misses its probe, and Ada with it, for a moment.
     await waitFor('the old socket to go', () => server.app.quire.rooms.get(doc.id)?.peers.size === 2, 10_000)
-    // Well before the client renews its state on its own (every 15 s), and stays.
+    // Well before the client renews its state on its own (every 15 s), and stays: a change of
+    // hers comes to the observer after anything the server sent about the old socket.
     await waitFor('Ada to show again', seesAda, 5_000)
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    client.provider.awareness.setLocalStateField('user', { name: 'Ada', round: 2 })
+    await waitFor('her change to reach the observer', () => observer.provider.awareness.getStates().get(client.doc.clientID)?.user?.round === 2)
     expect(seesAda()).toBe(true)
   })
 })
