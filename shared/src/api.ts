@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.js'
 import type { Role } from './roles.js'
 
 /** A share link for each role: `<origin>/d/<id>#key=<key>`. */
@@ -32,7 +33,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** The body of every error answer. */
 export interface ApiError {
-  error: string
+  error: ErrorCode
   message: string
 }
 

@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core'
-import { CloseCode, LINK_KEY_PARAM, TITLE_FIELD, canWrite, docLink, type DocLinks, type Role } from '@quire/shared'
+import { CloseCode, ErrorCode, LINK_KEY_PARAM, TITLE_FIELD, canWrite, docLink, type DocLinks, type Role } from '@quire/shared'
 import { ApiClient, ApiError, ServerUnreachable } from '../api/api-client.js'
 import { closeMessage, openFailureMessage } from '../collab/close-messages.js'
 import { watchAccess } from '../collab/access-watch.js'
@@ -22,8 +22,6 @@ import { createStatusBadge } from '../ui/status-badge.js'
 import { createStopNotice } from '../ui/stop-notice.js'
 import '../styles/editor.css'
 
-/** The documents API's error code for a document that does not exist (or no longer). */
-const DOC_NOT_FOUND = 'not_found'
 
 /** How the page learned what this key may do: from the server, or remembered while it is unreachable. */
 async function resolveRole(api: ApiClient, recent: RecentDocs, id: string, key: string): Promise<Role | ApiError | 'unreachable'> {
@@ -57,7 +55,7 @@ export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
   }
   if (role instanceof ApiError) {
     // The document is gone: so is any copy of it on this device.
-    if (role.status === 404 && role.code === DOC_NOT_FOUND) {
+    if (role.status === 404 && role.code === ErrorCode.notFound) {
       indexedDB.deleteDatabase(offlineDbName(id))
       recent.forget(id)
     }

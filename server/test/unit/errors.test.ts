@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CloseCode, isPermanentClose } from '@quire/shared'
+import { CloseCode, ErrorCode, isPermanentClose } from '@quire/shared'
 import { Errors, QuireError } from '../../src/errors.js'
 
 describe('the error catalogue', () => {
@@ -16,9 +16,10 @@ describe('the error catalogue', () => {
     }
   })
 
-  it('uses each code once', () => {
+  it('uses each code of the shared catalogue once, and every one of them', () => {
     const codes = entries.map(([, make]) => make.code)
     expect(new Set(codes).size).toBe(codes.length)
+    expect([...codes].sort()).toEqual(Object.values(ErrorCode).sort())
   })
 
   it('keeps a detail message with the same code', () => {

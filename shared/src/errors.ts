@@ -1,0 +1,27 @@
+/**
+ * Every code of the API's error answers (`{"error": "<code>", "message": "…"}`): the server
+ * answers with these, the client tells them apart by these, and a test keeps the server's
+ * catalogue and this one the same.
+ */
+export const ErrorCode = {
+  badRequest: 'bad_request',
+  badId: 'bad_id',
+  badVersion: 'bad_version',
+  missingKey: 'missing_key',
+  wrongKey: 'wrong_key',
+  forbidden: 'forbidden',
+  originRefused: 'origin_refused',
+  notFound: 'not_found',
+  noVersion: 'no_version',
+  noRoute: 'no_route',
+  tooManyVersions: 'too_many_versions',
+  tooLarge: 'too_large',
+  documentTooLarge: 'document_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  tooComplex: 'too_complex',
+  rateLimited: 'rate_limited',
+  busy: 'busy',
+  internal: 'internal',
+  notReady: 'not_ready',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
