@@ -1,9 +1,8 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { ObservableV2 } from 'lib0/observable'
 import type { WebsocketProvider } from 'y-websocket'
-import { MessageType, SyncStep } from '@quire/shared'
+import { encodeSyncStep1, MessageType, SyncStep } from '@quire/shared'
 import { ServerState } from './server-state.js'
 
 /** First wait before asking the server again, and the longest (the server may be slow to write). */
@@ -129,13 +128,9 @@ export class SaveTracker extends ObservableV2<{ change: (pending: boolean) => vo
     const ws = this.#provider.ws
     // Not connected: the first sync after reconnecting sends everything and answers anyway.
     if (!this.#pending || !this.#provider.synced || !ws || ws.readyState !== WebSocket.OPEN) return
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MessageType.sync)
-    encoding.writeVarUint(encoder, SyncStep.step1)
-    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.#server.probeVector(this.#doc)))
     this.#probeInFlight = true
     this.#changedSinceProbe = false
-    ws.send(encoding.toUint8Array(encoder))
+    ws.send(encodeSyncStep1(Y.encodeStateVector(this.#server.probeVector(this.#doc))))
   }
 
   #setPending(pending: boolean): void {

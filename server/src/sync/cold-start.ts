@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { LogEntry, StoredDoc } from '../storage/doc-store.js'
 import { applyStored, Origin } from './doc-fields.js'
-import { encodeSyncStep2, encodeUpdate } from './protocol.js'
+import { encodeSyncStep2, encodeUpdate } from '@quire/shared'
 import type { SyncReply } from './reply-cache.js'
 
 /**

@@ -1,5 +1,6 @@
 import { PresenceStates, type PresenceLimits } from './presence.js'
-import { decodeAwarenessUpdate, encodeAwareness, type AwarenessEntry } from './protocol.js'
+import { encodeAwareness, type AwarenessEntry } from '@quire/shared'
+import { decodeAwarenessUpdate } from './protocol.js'
 
 /** What the relay needs of a peer: it may be asked whether it is still there. */
 export interface PresencePeer {

@@ -1,4 +1,4 @@
-import type { AwarenessEntry } from './protocol.js'
+import type { AwarenessEntry } from '@quire/shared'
 
 export interface PresenceLimits {
   maxStateBytes: number

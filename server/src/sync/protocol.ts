@@ -19,9 +19,8 @@
  * document (Y.applyUpdate would integrate the structs of a broken update before it throws).
  */
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import { MessageType, SyncStep } from '@quire/shared'
+import { MessageType, SyncStep, type AwarenessEntry } from '@quire/shared'
 import type { DecodedUpdate } from './update-checks.js'
 
 /** A sync step 1: the sender's state vector, as sent and decoded. */
@@ -45,12 +44,6 @@ export type ClientMessage =
   | { type: 'auth' }
   | { type: 'query-awareness' }
 
-/** One client's presence entry in an awareness update; `state` is JSON text (`null` = gone). */
-export interface AwarenessEntry {
-  clientId: number
-  clock: number
-  state: string
-}
 
 /** A frame that is not a valid message. */
 export class ProtocolError extends Error {
@@ -130,31 +123,4 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     }
     return entries
   })
-}
-
-function encodeSync(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, step)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
-}
-
-export const encodeSyncStep1 = (stateVector: Uint8Array) => encodeSync(SyncStep.step1, stateVector)
-export const encodeSyncStep2 = (update: Uint8Array) => encodeSync(SyncStep.step2, update)
-export const encodeUpdate = (update: Uint8Array) => encodeSync(SyncStep.update, update)
-
-export function encodeAwareness(entries: Iterable<AwarenessEntry>): Uint8Array {
-  const list = [...entries]
-  const payload = encoding.createEncoder()
-  encoding.writeVarUint(payload, list.length)
-  for (const { clientId, clock, state } of list) {
-    encoding.writeVarUint(payload, clientId)
-    encoding.writeVarUint(payload, clock)
-    encoding.writeVarString(payload, state)
-  }
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.awareness)
-  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(payload))
-  return encoding.toUint8Array(encoder)
 }

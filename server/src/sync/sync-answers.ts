@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { SyncEvents } from './events.js'
-import { encodeSyncStep1, encodeSyncStep2, type SyncRequest } from './protocol.js'
+import { encodeSyncStep1, encodeSyncStep2 } from '@quire/shared'
+import type { SyncRequest } from './protocol.js'
 import { EMPTY_STATE_VECTOR, knownPart, ReplyCache, type SyncReply } from './reply-cache.js'
 
 /**

@@ -2,8 +2,7 @@ import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import { MessageType, SyncStep } from '@quire/shared'
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, MessageType, SyncStep } from '@quire/shared'
 import { waitFor } from './wait.js'
 
 type ProviderOptions = NonNullable<ConstructorParameters<typeof WebsocketProvider>[3]>
@@ -118,26 +117,21 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
   })
 }
 
+/** A sync message of `step` (step 1, step 2 or update), made by the shared encoders. */
 export function syncMessage(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  encoding.writeVarUint(encoder, step)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
+  const encoders: Record<number, (payload: Uint8Array) => Uint8Array> = {
+    [SyncStep.step1]: encodeSyncStep1,
+    [SyncStep.step2]: encodeSyncStep2,
+    [SyncStep.update]: encodeUpdate,
+  }
+  const encode = encoders[step]
+  if (!encode) throw new Error(`no sync step ${step}`)
+  return encode(payload)
 }
 
+/** An awareness message; a state that is not a string is sent as its JSON. */
 export function awarenessMessage(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
-  const payload = encoding.createEncoder()
-  encoding.writeVarUint(payload, entries.length)
-  for (const { clientId, clock, state } of entries) {
-    encoding.writeVarUint(payload, clientId)
-    encoding.writeVarUint(payload, clock)
-    encoding.writeVarString(payload, typeof state === 'string' ? state : JSON.stringify(state))
-  }
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.awareness)
-  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(payload))
-  return encoding.toUint8Array(encoder)
+  return encodeAwareness(entries.map(({ clientId, clock, state }) => ({ clientId, clock, state: typeof state === 'string' ? state : JSON.stringify(state) })))
 }
 
 /** The step and payload of a sync message, or undefined for any other message. */

@@ -1,15 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  decodeAwarenessUpdate,
-  decodeClientMessage,
-  encodeAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeUpdate,
-  ProtocolError,
-} from '../../src/sync/protocol.js'
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '@quire/shared'
+import { decodeAwarenessUpdate, decodeClientMessage, ProtocolError } from '../../src/sync/protocol.js'
 import { awarenessMessage, textUpdate } from '../helpers/clients.js'
 
 const update = textUpdate('hello')
