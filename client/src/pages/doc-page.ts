@@ -1,5 +1,5 @@
 import type { Editor } from '@tiptap/core'
-import { CloseCode, ErrorCode, LINK_KEY_PARAM, TITLE_FIELD, canWrite, docLink, type DocLinks, type Role } from '@quire/shared'
+import { CloseCode, ErrorCode, TITLE_FIELD, canWrite, docLink, type Role } from '@quire/shared'
 import { ApiClient, ApiError, ServerUnreachable } from '../api/api-client.js'
 import { closeMessage, openFailureMessage } from '../collab/close-messages.js'
 import { watchAccess } from '../collab/access-watch.js'
@@ -9,7 +9,6 @@ import { keyOfHash, parseDocLink } from '../collab/link-key.js'
 import { offlineDbName } from '../collab/offline-copy.js'
 import { RecentDocs } from '../collab/recent-docs.js'
 import { createEditor } from '../editor/editor-setup.js'
-import { bindTitle } from '../editor/title-binding.js'
 import { createToolbar } from '../editor/toolbar.js'
 import type { HistoryPanel } from '../ui/history-panel.js'
 import { h } from '../ui/dom.js'
@@ -20,6 +19,8 @@ import { createNameField } from '../ui/name-field.js'
 import { createPresenceList } from '../ui/presence-list.js'
 import { createStatusBadge } from '../ui/status-badge.js'
 import { createStopNotice } from '../ui/stop-notice.js'
+import { createShareButton } from './doc-sharing.js'
+import { createDocTitle } from './doc-title.js'
 import '../styles/editor.css'
 
 
@@ -86,23 +87,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   let identity = loadIdentity(localStorage)
   const session = new DocSession({ id, key, role, origin: location.origin })
 
-  const titleInput = h('input', {
-    class: 'doc-title',
-    attrs: { type: 'text', 'aria-label': 'Document title', placeholder: 'Untitled', autocomplete: 'off', spellcheck: 'true' },
-  })
-  titleInput.readOnly = !writer
-  let currentTitle = ''
-  bindTitle(titleInput, session.doc.getText(TITLE_FIELD), (title) => {
-    currentTitle = title.trim()
-    document.title = `${currentTitle || 'Untitled'} · Quire`
-    recent.setTitle(id, currentTitle)
-  })
-  titleInput.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && writer) {
-      event.preventDefault()
-      editor.commands.focus('start')
-    }
-  })
+  const title = createDocTitle({ title: session.doc.getText(TITLE_FIELD), writer, editor: () => editor, onChange: (text) => recent.setTitle(id, text) })
 
   const status = createStatusBadge(session.status)
   session.on('status', status.show)
@@ -118,25 +103,22 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const editor: Editor = createEditor({ element: editorHost, doc: session.doc, provider: session.provider, user: identity, editable: writer, onEditLink: editLink })
   const toolbar = writer ? createToolbar(editor, editLink) : null
   const presence = createPresenceList(session.provider.awareness)
-
-  const shareButton = h(
-    'button',
-    { class: 'button button--primary', attrs: { type: 'button', 'aria-haspopup': 'dialog' } },
-    icon('share'),
-    h('span', { class: 'button__text', text: 'Share' }),
-  )
-  shareButton.addEventListener('click', async () => {
-    const { openShareDialog } = await import('../ui/share-dialog.js')
-    const dialog = openShareDialog({
-      role,
-      links: recent.get(id)?.links ?? {},
-      fetchLinks: role === 'owner' ? fetchLinks : undefined,
-      rotate: rotateLinks,
-      remove: deleteDocument,
-    })
-    dialog.addEventListener('close', () => shareButton.focus())
+  const nameField = createNameField(identity, (next) => {
+    identity = next
+    saveIdentity(localStorage, identity)
+    editor.commands.updateUser(identity)
   })
 
+  const shareButton = createShareButton({
+    id,
+    role,
+    api,
+    recent,
+    session,
+    key: () => key,
+    setKey: (next) => (key = next),
+    onDeleted: () => stopForGood({ code: CloseCode.documentDeleted, reason: 'deleted by its owner' }),
+  })
   const historyButton = h(
     'button',
     { class: 'button button--ghost', attrs: { type: 'button', 'aria-expanded': 'false' } },
@@ -149,7 +131,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
 
   const download = createDownloadMenu({
     fetchExport: (format) => api.exportDoc(id, key, format),
-    title: () => currentTitle,
+    title: title.current,
     onError: showError,
   })
 
@@ -158,19 +140,11 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     { class: 'doc-header' },
     h('div', { class: 'doc-header__row' },
       h('a', { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
-      titleInput,
+      title.input,
       writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
       h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
     ),
-    h('div', { class: 'doc-header__row doc-header__row--meta' },
-      status.element,
-      presence.element,
-      createNameField(identity, (next) => {
-        identity = next
-        saveIdentity(localStorage, identity)
-        editor.commands.updateUser(identity)
-      }),
-    ),
+    h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField),
     toolbar,
   )
   const main = h('main', { class: 'doc-main', attrs: { id: 'main' } }, alerts, editorHost)
@@ -185,7 +159,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     historyOpening = true
     try {
       const { createDocHistory } = await import('./doc-history.js')
-      historyPanel = createDocHistory({ api, session, editor, key: () => key, writer, currentTitle: () => currentTitle, onClose: closeHistory })
+      historyPanel = createDocHistory({ api, session, editor, key: () => key, writer, currentTitle: title.current, onClose: closeHistory })
     } catch (error) {
       showError(`The history could not be opened: ${error instanceof Error ? error.message : 'try again.'}`)
       return
@@ -210,38 +184,6 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     historyButton.focus()
   }
 
-  /** The owner's current links, which this browser may never have been shown: remembered from now on. */
-  async function fetchLinks(): Promise<DocLinks> {
-    const links = await api.links(id, key)
-    recent.replaceLinks(id, links)
-    return links
-  }
-
-  async function rotateLinks(): Promise<DocLinks> {
-    // The owner key outlives a rotation (only edit and view keys are revoked), so this page carries on.
-    const links = await api.rotateLinks(id, key)
-    recent.replaceLinks(id, links)
-    const ownerKey = parseDocLink(links.owner)?.key
-    if (ownerKey !== undefined && ownerKey !== key) {
-      key = ownerKey
-      history.replaceState(history.state, '', `#${LINK_KEY_PARAM}=${encodeURIComponent(key)}`)
-      session.resume(key)
-    }
-    return links
-  }
-
-  async function deleteDocument(): Promise<void> {
-    session.pause()
-    try {
-      await api.deleteDoc(id, key)
-    } catch (error) {
-      session.resume()
-      throw error
-    }
-    await stopForGood({ code: CloseCode.documentDeleted, reason: 'deleted by its owner' })
-    document.querySelector<HTMLDialogElement>('dialog[open]')?.close()
-  }
-
   /** The server closed for good (revoked, deleted, too large) or asks us to wait (too many). */
   async function stopForGood(close: PermanentClose): Promise<void> {
     const message = closeMessage(close.code, close.reason)
@@ -250,7 +192,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     if (!message.retry) {
       editor.setEditable(false)
       toolbar?.remove()
-      titleInput.readOnly = true
+      title.input.readOnly = true
       document.title = `${message.title} · Quire`
     }
     const notice = createStopNotice(message, () => {

@@ -1,0 +1,44 @@
+import type { Editor } from '@tiptap/core'
+import type * as Y from 'yjs'
+import { bindTitle } from '../editor/title-binding.js'
+import { h } from '../ui/dom.js'
+
+export interface DocTitle {
+  /** The field people type the title in. */
+  input: HTMLInputElement
+  /** The title now, trimmed. */
+  current(): string
+}
+
+export interface DocTitleOptions {
+  title: Y.Text
+  writer: boolean
+  /** The editor Enter moves to; set once the editor exists. */
+  editor(): Editor
+  onChange(title: string): void
+}
+
+/**
+ * The document's title: a field bound to the shared title, the browser tab following it, and
+ * Enter moving on to the start of the text.
+ */
+export function createDocTitle({ title, writer, editor, onChange }: DocTitleOptions): DocTitle {
+  const input = h('input', {
+    class: 'doc-title',
+    attrs: { type: 'text', 'aria-label': 'Document title', placeholder: 'Untitled', autocomplete: 'off', spellcheck: 'true' },
+  })
+  input.readOnly = !writer
+  let current = ''
+  bindTitle(input, title, (next) => {
+    current = next.trim()
+    document.title = `${current || 'Untitled'} · Quire`
+    onChange(current)
+  })
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || !writer) return
+    event.preventDefault()
+    const body = editor()
+    body.commands.focus('start')
+  })
+  return { input, current: () => current }
+}
