@@ -3,6 +3,7 @@
  * and imports with them, so both always agree on what a document may contain.
  */
 import type { AnyExtension } from '@tiptap/core'
+import { Link } from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
 import StarterKit from '@tiptap/starter-kit'
 
@@ -18,17 +19,21 @@ export function isAllowedLink(href: unknown): href is string {
   }
 }
 
+/**
+ * A link ends where its text ends: what is typed right after it is plain text, as in other
+ * editors (Tiptap's link grows with the typing whenever autolink is on).
+ */
+const BoundedLink = Link.extend({ inclusive: () => false })
+
 /** StarterKit (without its undo history: collaboration brings its own) and task lists. */
 export function documentExtensions(): AnyExtension[] {
   return [
-    StarterKit.configure({
-      undoRedo: false,
-      link: {
-        openOnClick: false,
-        autolink: true,
-        defaultProtocol: 'https',
-        isAllowedUri: (url) => isAllowedLink(url),
-      },
+    StarterKit.configure({ undoRedo: false, link: false }),
+    BoundedLink.configure({
+      openOnClick: false,
+      autolink: true,
+      defaultProtocol: 'https',
+      isAllowedUri: (url) => isAllowedLink(url),
     }),
     TaskList,
     TaskItem.configure({ nested: true }),

@@ -7,6 +7,7 @@ import type { WebsocketProvider } from 'y-websocket'
 import { CONTENT_FIELD } from '@quire/shared'
 import { documentExtensions } from '@quire/shared/schema'
 import type { Identity } from '../collab/identity.js'
+import { LinkOpening } from './link-bubble.js'
 
 export interface EditorSetup {
   element: HTMLElement
@@ -27,7 +28,9 @@ function schemaExtensions(): AnyExtension[] {
     switch (extension.name) {
       case 'starterKit':
         // No trailing-node plugin: every client would append its own empty paragraph.
-        return extension.configure({ trailingNode: false, link: { HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' } } })
+        return extension.configure({ trailingNode: false })
+      case 'link':
+        return extension.configure({ HTMLAttributes: { target: '_blank', rel: 'noopener noreferrer nofollow' } })
       case 'taskItem':
         return extension.configure({
           a11y: { checkboxLabel: (node: { textContent: string }, checked: boolean) => `${checked ? 'Done' : 'To do'}: ${node.textContent || 'empty task'}` },
@@ -40,7 +43,8 @@ function schemaExtensions(): AnyExtension[] {
 
 /**
  * The Tiptap editor bound to the shared document: the collaboration extension's undo (which
- * only undoes this person's changes) instead of StarterKit's history, and everyone's carets.
+ * only undoes this person's changes) instead of StarterKit's history, everyone's carets, and
+ * links that open with Ctrl/⌘+click.
  */
 export function createEditor({ element, doc, provider, user, editable, onEditLink }: EditorSetup): Editor {
   return new Editor({
@@ -53,6 +57,7 @@ export function createEditor({ element, doc, provider, user, editable, onEditLin
       Placeholder.configure({ placeholder: editable ? 'Start writing…' : '' }),
       Collaboration.configure({ document: doc, field: CONTENT_FIELD }),
       CollaborationCaret.configure({ provider, user }),
+      LinkOpening,
       Extension.create({
         name: 'quireShortcuts',
         addKeyboardShortcuts: () => ({

@@ -62,7 +62,8 @@ export function openLinkDialog(editor: Editor): void {
   })
   dialog.addEventListener('close', () => {
     dialog.remove()
-    editor.commands.focus()
+    // At once, not on the next frame: what is typed right after Apply goes into the text.
+    editor.view.focus()
   })
   document.body.append(dialog)
   dialog.showModal()

@@ -9,6 +9,7 @@ import { keyOfHash, parseDocLink } from '../collab/link-key.js'
 import { offlineDbName } from '../collab/offline-copy.js'
 import { RecentDocs } from '../collab/recent-docs.js'
 import { createEditor } from '../editor/editor-setup.js'
+import { createLinkBubble } from '../editor/link-bubble.js'
 import { createToolbar } from '../editor/toolbar.js'
 import type { HistoryPanel } from '../ui/history-panel.js'
 import { h } from '../ui/dom.js'
@@ -101,6 +102,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
   }
   const editor: Editor = createEditor({ element: editorHost, doc: session.doc, provider: session.provider, user: identity, editable: writer, onEditLink: editLink })
+  if (writer) editorHost.append(createLinkBubble(editor, editLink).element)
   const toolbar = writer ? createToolbar(editor, editLink) : null
   const presence = createPresenceList(session.provider.awareness)
   const nameField = createNameField(identity, (next) => {

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { createDoc } from '../../server/test/helpers/server.js'
+import { waitFor } from '../../server/test/helpers/wait.js'
+import { EDITOR, docLinkFor, editorText, waitForStatus, waitForText } from './helpers/app.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
+
+/** The document's Markdown, as the Download menu gives it. */
+async function downloadMarkdown(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Download' }).click()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Markdown (.md)' }).click()])
+  return readFile(await download.path(), 'utf8')
+}
+
+describe('editing', () => {
+  const app = appWithBrowser()
+  const pages: RecordedPage[] = []
+
+  it('ends a link where its text ends, and opens it with Ctrl+click or from the bar under it', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Links' })
+    const context = await app.browser.newContext({ acceptDownloads: true })
+    // The link's address answers from here: the test never leaves this machine.
+    await context.route('https://example.org/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Docs</title>' }))
+    const person = await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.owner))
+    pages.push(person)
+    const { page } = person
+    await page.locator(EDITOR).click()
+    await page.keyboard.type('See ')
+
+    // Ctrl+K with nothing chosen: the address becomes the linked text. There is no link to remove yet.
+    await page.keyboard.press('Control+k')
+    const dialog = page.getByRole('dialog', { name: 'Add a link' })
+    await dialog.waitFor()
+    expect(await dialog.getByRole('button', { name: 'Remove link' }).isVisible()).toBe(false)
+    await dialog.getByLabel('Address').fill('example.org/docs')
+    await dialog.getByRole('button', { name: 'Apply' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.keyboard.type(' for now.')
+    await waitForText(page, ['See https://example.org/docs for now.'])
+    expect(await page.locator(`${EDITOR} a`).allTextContents()).toEqual(['https://example.org/docs'])
+    await waitForStatus(page, 'saved')
+    expect(await downloadMarkdown(page)).toBe('See [https://example.org/docs](https://example.org/docs) for now.')
+
+    // A plain click places the caret in the link and shows the bar under it.
+    await page.locator(`${EDITOR} a`).click()
+    const bar = page.getByRole('group', { name: 'Link' })
+    await bar.waitFor()
+    const open = bar.getByRole('link', { name: 'Open https://example.org/docs' })
+    expect(await open.getAttribute('href')).toBe('https://example.org/docs')
+    expect(page.context().pages()).toHaveLength(1)
+    const [fromBar] = await Promise.all([context.waitForEvent('page'), open.click()])
+    await fromBar.waitForURL('https://example.org/docs')
+    await fromBar.close()
+
+    // Ctrl+click opens it in a new tab, and leaves the text as it was.
+    const [fromClick] = await Promise.all([context.waitForEvent('page'), page.locator(`${EDITOR} a`).click({ modifiers: ['Control'] })])
+    await fromClick.waitForURL('https://example.org/docs')
+    await fromClick.close()
+    expect(await editorText(page)).toBe('See https://example.org/docs for now.')
+
+    // Remove, from the bar: the text stays, the link goes.
+    await bar.getByRole('button', { name: 'Remove' }).click()
+    await waitFor('the link to go', async () => (await page.locator(`${EDITOR} a`).count()) === 0)
+    expect(await editorText(page)).toBe('See https://example.org/docs for now.')
+  })
+
+  it('ran under the server’s Content-Security-Policy without a violation', () => {
+    expect(cspViolations(pages.flatMap((person) => person.errors))).toEqual([])
+  })
+})
