@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
 import { EDITOR, docLinkFor, editorText, waitForStatus, waitForText } from './helpers/app.js'
-import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
+import { appWithBrowser, cspViolations, openDoc, openPage, type RecordedPage } from './helpers/browser.js'
+
+/** Presses Ctrl+Z once and waits until the text is `expected`. */
+async function undoTo(page: Page, expected: string): Promise<void> {
+  await page.keyboard.press('Control+z')
+  await waitFor(`the undo to leave ${JSON.stringify(expected)}`, async () => (await editorText(page)) === expected, 5_000).catch(async (error: unknown) => {
+    throw new Error(`${(error as Error).message}; the text is ${JSON.stringify(await editorText(page))}`)
+  })
+}
 
 /** The document's Markdown, as the Download menu gives it. */
 async function downloadMarkdown(page: Page): Promise<string> {
@@ -63,6 +71,37 @@ describe('editing', () => {
     await bar.getByRole('button', { name: 'Remove' }).click()
     await waitFor('the link to go', async () => (await page.locator(`${EDITOR} a`).count()) === 0)
     expect(await editorText(page)).toBe('See https://example.org/docs for now.')
+  })
+
+  it('undoes a word or a line break at a time, however fast the typing, and only one’s own', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Undo' })
+    const ada = await openDoc(app, doc.id, doc.keys.owner)
+    const grace = await openDoc(app, doc.id, doc.keys.edit)
+    pages.push(ada, grace)
+    await grace.page.locator(EDITOR).click()
+    await grace.page.keyboard.type('Grace was here.')
+    await waitForText(ada.page, ['Grace was here.'])
+
+    await ada.page.locator(EDITOR).click()
+    await ada.page.keyboard.press('Control+End')
+    await ada.page.keyboard.press('Enter')
+    // Two sentences and a line break, typed with no pause at all.
+    await ada.page.keyboard.type('Alpha beta gamma.')
+    await ada.page.keyboard.press('Enter')
+    await ada.page.keyboard.type('Delta epsilon.')
+    await waitForText(grace.page, ['Delta epsilon.'])
+
+    await undoTo(ada.page, 'Grace was here.\nAlpha beta gamma.\nDelta ')
+    await undoTo(ada.page, 'Grace was here.\nAlpha beta gamma.\n')
+    await undoTo(ada.page, 'Grace was here.\nAlpha beta gamma.')
+    await undoTo(ada.page, 'Grace was here.\nAlpha beta ')
+    // Redo brings the word back, and typing after it starts a step of its own.
+    await ada.page.keyboard.press('Control+Shift+z')
+    await waitFor('the redo', async () => (await editorText(ada.page)) === 'Grace was here.\nAlpha beta gamma.')
+    await ada.page.keyboard.press('End')
+    await ada.page.keyboard.type(' More.')
+    await undoTo(ada.page, 'Grace was here.\nAlpha beta gamma. ')
+    await waitFor('the undo to reach Grace', async () => (await editorText(grace.page)) === 'Grace was here.\nAlpha beta gamma. ')
   })
 
   it('ran under the server’s Content-Security-Policy without a violation', () => {

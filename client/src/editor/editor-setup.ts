@@ -8,6 +8,7 @@ import { CONTENT_FIELD } from '@quire/shared'
 import { documentExtensions } from '@quire/shared/schema'
 import type { Identity } from '../collab/identity.js'
 import { LinkOpening } from './link-bubble.js'
+import { UndoSteps } from './undo-steps.js'
 
 export interface EditorSetup {
   element: HTMLElement
@@ -43,8 +44,8 @@ function schemaExtensions(): AnyExtension[] {
 
 /**
  * The Tiptap editor bound to the shared document: the collaboration extension's undo (which
- * only undoes this person's changes) instead of StarterKit's history, everyone's carets, and
- * links that open with Ctrl/⌘+click.
+ * only undoes this person's changes, a word or a line break at a time) instead of
+ * StarterKit's history, everyone's carets, and links that open with Ctrl/⌘+click.
  */
 export function createEditor({ element, doc, provider, user, editable, onEditLink }: EditorSetup): Editor {
   return new Editor({
@@ -57,6 +58,7 @@ export function createEditor({ element, doc, provider, user, editable, onEditLin
       Placeholder.configure({ placeholder: editable ? 'Start writing…' : '' }),
       Collaboration.configure({ document: doc, field: CONTENT_FIELD }),
       CollaborationCaret.configure({ provider, user }),
+      UndoSteps,
       LinkOpening,
       Extension.create({
         name: 'quireShortcuts',
