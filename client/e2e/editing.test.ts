@@ -104,6 +104,31 @@ describe('editing', () => {
     await waitFor('the undo to reach Grace', async () => (await editorText(grace.page)) === 'Grace was here.\nAlpha beta gamma. ')
   })
 
+  it('sends what is typed right after Enter in the title to the text, every time', async () => {
+    const doc = await createDoc(app.server.url)
+    const person = await openDoc(app, doc.id, doc.keys.owner)
+    pages.push(person)
+    const { page } = person
+    await page.locator(EDITOR).waitFor()
+    const title = page.getByLabel('Document title')
+    for (let round = 1; round <= 6; round++) {
+      await title.fill('')
+      await page.locator(EDITOR).click()
+      await page.keyboard.press('Control+a')
+      await page.keyboard.press('Backspace')
+      await waitFor('an empty text', async () => (await editorText(page)) === '')
+      await title.click()
+      // No pause anywhere: the keys follow each other as fast as the browser takes them.
+      await page.keyboard.type('Title')
+      await page.keyboard.press('Enter')
+      await page.keyboard.type('Body')
+      await waitFor(`round ${round}: the body`, async () => (await editorText(page)) === 'Body').catch(async (error: unknown) => {
+        throw new Error(`${(error as Error).message}: title ${JSON.stringify(await title.inputValue())}, text ${JSON.stringify(await editorText(page))}`)
+      })
+      expect(await title.inputValue()).toBe('Title')
+    }
+  })
+
   it('ran under the server’s Content-Security-Policy without a violation', () => {
     expect(cspViolations(pages.flatMap((person) => person.errors))).toEqual([])
   })

@@ -39,6 +39,8 @@ export function createDocTitle({ title, writer, editor, onChange }: DocTitleOpti
     event.preventDefault()
     const body = editor()
     body.commands.focus('start')
+    // Tiptap moves the focus on the next frame; keys typed before then would land in the title.
+    body.view.focus()
   })
   return { input, current: () => current }
 }
