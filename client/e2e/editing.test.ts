@@ -129,6 +129,24 @@ describe('editing', () => {
     }
   })
 
+  it('underlines from the toolbar (and Ctrl+U), written to Markdown as <u>', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Marks' })
+    const person = await openPage(await app.browser.newContext({ acceptDownloads: true }), docLinkFor(app.server.url, doc.id, doc.keys.edit))
+    pages.push(person)
+    const { page } = person
+    await page.locator(EDITOR).click()
+    await page.keyboard.type('Read ')
+    const underline = page.getByRole('button', { name: 'Underline' })
+    await underline.click()
+    await page.keyboard.type('this')
+    expect(await underline.getAttribute('aria-pressed')).toBe('true')
+    await page.keyboard.press('Control+u')
+    await page.keyboard.type(' first.')
+    expect(await page.locator(`${EDITOR} u`).allTextContents()).toEqual(['this'])
+    await waitForStatus(page, 'saved')
+    expect(await downloadMarkdown(page)).toBe('Read <u>this</u> first.')
+  })
+
   it('ran under the server’s Content-Security-Policy without a violation', () => {
     expect(cspViolations(pages.flatMap((person) => person.errors))).toEqual([])
   })

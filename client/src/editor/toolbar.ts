@@ -19,6 +19,7 @@ function actions(onEditLink: () => void): Action[][] {
     [
       { label: 'Bold', glyph: 'B', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
       { label: 'Italic', glyph: 'I', shortcut: 'Mod-I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
+      { label: 'Underline', glyph: 'U', shortcut: 'Mod-U', run: (e) => e.chain().focus().toggleUnderline().run(), active: (e) => e.isActive('underline') },
       { label: 'Strikethrough', glyph: 'S', shortcut: 'Mod-Shift-S', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
       { label: 'Inline code', glyph: '</>', shortcut: 'Mod-E', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
       { label: 'Link', icon: 'link', shortcut: 'Mod-K', run: () => onEditLink(), active: (e) => e.isActive('link') },

@@ -1,4 +1,4 @@
-import { getSchema, getTextSerializersFromSchema, type AnyExtension, type JSONContent } from '@tiptap/core'
+import { getSchema, getTextSerializersFromSchema, type AnyExtension, type JSONContent, type Mark } from '@tiptap/core'
 import { generateHTML, generateJSON } from '@tiptap/html/server'
 import { boundedMarkdown } from './markdown.js'
 import { Node, type Schema } from '@tiptap/pm/model'
@@ -33,7 +33,7 @@ const CONTENT_TYPES: Record<ExportFormat, { contentType: string; extension: stri
 export class DocumentFormats {
   readonly #extensions: AnyExtension[] = documentExtensions()
   readonly #schema: Schema = getSchema(this.#extensions)
-  readonly #markdown = boundedMarkdown(this.#extensions)
+  readonly #markdown = boundedMarkdown(markdownExtensions(this.#extensions))
   readonly #textSerializers = getTextSerializersFromSchema(this.#schema)
 
   /**
@@ -118,6 +118,46 @@ export class DocumentFormats {
   fill(doc: Y.Doc, json: JSONContent): void {
     prosemirrorToYXmlFragment(Node.fromJSON(this.#schema, json), doc.getXmlFragment(CONTENT_FIELD))
   }
+}
+
+/** Underlined text in Markdown: HTML's `<u>…</u>`, or Tiptap's own `++…++` on import. */
+const UNDERLINE_MARKDOWN = /^(?:<u>([\s\S]+?)<\/u>|\+\+([\s\S]+?)\+\+)/
+
+/**
+ * The schema's extensions as Markdown writes them. Markdown has no underline (Tiptap's `++text++`
+ * is no Markdown reader's): underlined text is written as HTML's `<u>`, which Markdown allows
+ * inline, and read back as underline.
+ */
+function markdownExtensions(extensions: AnyExtension[]): AnyExtension[] {
+  const underlineAsHtml = (extension: AnyExtension): AnyExtension =>
+    extension.name === 'underline'
+      ? (extension as Mark).extend({
+          renderMarkdown: (node, helpers) => `<u>${helpers.renderChildren(node)}</u>`,
+          markdownTokenizer: {
+            name: 'underline',
+            level: 'inline',
+            start(src) {
+              const found = [src.indexOf('<u>'), src.indexOf('++')].filter((index) => index >= 0)
+              return found.length > 0 ? Math.min(...found) : -1
+            },
+            tokenize(src, _tokens, lexer) {
+              const match = UNDERLINE_MARKDOWN.exec(src)
+              if (!match) return undefined
+              const text = (match[1] ?? match[2] ?? '').trim()
+              return { type: 'underline', raw: match[0], text, tokens: lexer.inlineTokens(text) }
+            },
+          },
+        })
+      : extension
+  return extensions.map((extension) =>
+    extension.name === 'starterKit'
+      ? extension.extend({
+          addExtensions() {
+            return (this.parent?.() ?? []).map(underlineAsHtml)
+          },
+        })
+      : underlineAsHtml(extension),
+  )
 }
 
 function htmlPage(title: string, body: string): string {

@@ -1,4 +1,4 @@
-import { getSchema } from '@tiptap/core'
+import { getSchema, type JSONContent } from '@tiptap/core'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CONTENT_FIELD } from '@quire/shared'
@@ -48,6 +48,27 @@ describe('fragmentToJSON', () => {
       { type: 'paragraph', content: [{ type: 'text', text: 'one' }] },
       { type: 'paragraph', content: [{ type: 'text', text: 'two', marks: [{ type: 'bold' }] }] },
       { type: 'paragraph', content: [{ type: 'text', text: 'three' }] },
+    ])
+  })
+})
+
+describe('Markdown export', () => {
+  const formats = new DocumentFormats()
+  const docOf = (content: JSONContent[]) => {
+    const doc = new Y.Doc()
+    formats.fill(doc, { type: 'doc', content })
+    return doc
+  }
+  const paragraph = (...content: JSONContent[]): JSONContent => ({ type: 'paragraph', content })
+  const text = (value: string, ...marks: string[]): JSONContent => (marks.length > 0 ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) } : { type: 'text', text: value })
+
+  it('writes underline as HTML <u>, which Markdown allows, and reads it back (and Tiptap’s ++…++) as underline', () => {
+    const doc = docOf([paragraph(text('plain '), text('under', 'underline'), text(' both', 'underline', 'bold'))])
+    const markdown = formats.export(doc, 'markdown', '').body
+    expect(markdown).toBe('plain <u>under **both**</u>')
+    expect(markdown).not.toContain('++')
+    expect(formats.parse('A <u>word</u> and ++old++ one.', 'markdown').content).toEqual([
+      paragraph(text('A '), text('word', 'underline'), text(' and '), text('old', 'underline'), text(' one.')),
     ])
   })
 })
