@@ -48,7 +48,7 @@ describe('editing', () => {
     await waitForText(page, ['See https://example.org/docs for now.'])
     expect(await page.locator(`${EDITOR} a`).allTextContents()).toEqual(['https://example.org/docs'])
     await waitForStatus(page, 'saved')
-    expect(await downloadMarkdown(page)).toBe('See [https://example.org/docs](https://example.org/docs) for now.')
+    expect(await downloadMarkdown(page)).toBe('# Links\n\nSee [https://example.org/docs](https://example.org/docs) for now.')
 
     // A plain click places the caret in the link and shows the bar under it.
     await page.locator(`${EDITOR} a`).click()
@@ -144,7 +144,7 @@ describe('editing', () => {
     await page.keyboard.type(' first.')
     expect(await page.locator(`${EDITOR} u`).allTextContents()).toEqual(['this'])
     await waitForStatus(page, 'saved')
-    expect(await downloadMarkdown(page)).toBe('Read <u>this</u> first.')
+    expect(await downloadMarkdown(page)).toBe('# Marks\n\nRead <u>this</u> first.')
   })
 
   it('ran under the server’s Content-Security-Policy without a violation', () => {

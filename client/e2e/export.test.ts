@@ -43,7 +43,8 @@ describe('download', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Markdown (.md)' }).click()])
     expect(download.suggestedFilename()).toBe('groceries.md')
     const markdown = await readFile(await download.path(), 'utf8')
-    expect(markdown).toContain('# Market day')
+    // The title on top, then the text.
+    expect(markdown).toMatch(/^# Groceries\n\n# Market day\n/)
     expect(markdown).toMatch(/^- Apples\n- Pears$/m)
     expect(markdown).toContain('Bring **bags** and **coins** from the [bank](https://bank.example.org)')
     expect(markdown).not.toContain('javascript:')

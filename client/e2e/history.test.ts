@@ -115,7 +115,7 @@ describe('the History panel', () => {
     const [download] = await Promise.all([ada.page.waitForEvent('download'), panel.getByRole('button', { name: 'Markdown (.md)' }).click()])
     expect(download.suggestedFilename()).toBe(`plan-version-${v}.md`)
     const markdown = await readFile(await download.path(), 'utf8')
-    expect(markdown).toBe('The plan has three parts.\n\nThe budget is small.')
+    expect(markdown).toBe('# Plan\n\nThe plan has three parts.\n\nThe budget is small.')
 
     // The picture in the README: the panel's times are set to fixed words, so it changes only when the page does.
     await ada.page.evaluate(() => {

@@ -54,7 +54,7 @@ export class DocumentFormats {
       case 'json':
         return JSON.stringify(json)
       case 'markdown':
-        return this.#markdown.serialize(json)
+        return this.#markdown.serialize(withTitleHeading(json, title))
       case 'text':
         return this.#plainText(Node.fromJSON(this.#schema, json))
       case 'html':
@@ -158,6 +158,20 @@ function markdownExtensions(extensions: AnyExtension[]): AnyExtension[] {
         })
       : underlineAsHtml(extension),
   )
+}
+
+/**
+ * The document with its title on top as a heading, so a Markdown file says what it is. Not
+ * when there is no title, nor when the text already starts with that heading.
+ */
+function withTitleHeading(json: JSONContent, title: string): JSONContent {
+  const text = title.trim()
+  if (!text) return json
+  const first = json.content?.[0]
+  const firstText = first?.content?.map((node) => node.text ?? '').join('')
+  if (first?.type === 'heading' && first.attrs?.level === 1 && firstText?.trim() === text) return json
+  const heading: JSONContent = { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text }] }
+  return { ...json, content: [heading, ...(json.content ?? [])] }
 }
 
 function htmlPage(title: string, body: string): string {

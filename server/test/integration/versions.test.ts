@@ -76,7 +76,7 @@ describe('version history', () => {
     expect(saved.status).toBe(201)
     const named = (await saved.json()) as VersionInfo
     expect(named).toMatchObject({ kind: 'named', name: 'Review draft' })
-    expect(await (await api(`/api/docs/${doc.id}/versions/${named.v}?format=markdown`, doc.keys.view)).text()).toBe('ready for review')
+    expect(await (await api(`/api/docs/${doc.id}/versions/${named.v}?format=markdown`, doc.keys.view)).text()).toBe('# Review\n\nready for review')
     // One version's metadata also tells the title it had, so an editor can bring the title back too.
     const title = ada.doc.getText('title')
     ada.doc.transact(() => {

@@ -62,6 +62,20 @@ describe('Markdown export', () => {
   const paragraph = (...content: JSONContent[]): JSONContent => ({ type: 'paragraph', content })
   const text = (value: string, ...marks: string[]): JSONContent => (marks.length > 0 ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) } : { type: 'text', text: value })
 
+  it('puts the title on top as a heading, written as text (Markdown signs escaped)', () => {
+    const doc = docOf([paragraph(text('The body.'))])
+    expect(formats.export(doc, 'markdown', 'Plan').body).toBe('# Plan\n\nThe body.')
+    expect(formats.export(doc, 'markdown', ' *Big* plan ').body).toBe('# \\*Big\\* plan\n\nThe body.')
+  })
+
+  it('leaves the title out when there is none, or when the text already starts with it', () => {
+    expect(formats.export(docOf([paragraph(text('The body.'))]), 'markdown', '').body).toBe('The body.')
+    const headed = docOf([{ type: 'heading', attrs: { level: 1 }, content: [text('Plan')] }, paragraph(text('The body.'))])
+    expect(formats.export(headed, 'markdown', 'Plan').body).toBe('# Plan\n\nThe body.')
+    // Only the title goes on top: the other formats carry it their own way (HTML's <title>) or not at all.
+    expect(formats.export(docOf([paragraph(text('The body.'))]), 'text', 'Plan').body).toBe('The body.\n')
+  })
+
   it('writes underline as HTML <u>, which Markdown allows, and reads it back (and Tiptap’s ++…++) as underline', () => {
     const doc = docOf([paragraph(text('plain '), text('under', 'underline'), text(' both', 'underline', 'bold'))])
     const markdown = formats.export(doc, 'markdown', '').body
