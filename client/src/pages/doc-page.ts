@@ -4,6 +4,7 @@ import { ApiClient, ApiError, ServerUnreachable } from '../api/api-client.js'
 import { closeMessage, openFailureMessage } from '../collab/close-messages.js'
 import { watchAccess } from '../collab/access-watch.js'
 import { DocSession, type PermanentClose } from '../collab/doc-session.js'
+import { colorsOfOthers, keepColorDistinct } from '../collab/distinct-color.js'
 import { loadIdentity, saveIdentity } from '../collab/identity.js'
 import { keyOfHash, parseDocLink } from '../collab/link-key.js'
 import { offlineDbName } from '../collab/offline-copy.js'
@@ -104,11 +105,18 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const editor: Editor = createEditor({ element: editorHost, doc: session.doc, provider: session.provider, user: identity, editable: writer, onEditLink: editLink })
   if (writer) editorHost.append(createLinkBubble(editor, editLink).element)
   const toolbar = writer ? createToolbar(editor, editLink) : null
-  const presence = createPresenceList(session.provider.awareness)
-  const nameField = createNameField(identity, (next) => {
+  const awareness = session.provider.awareness
+  const presence = createPresenceList(awareness)
+  const setIdentity = (next: typeof identity) => {
     identity = next
     saveIdentity(localStorage, identity)
     editor.commands.updateUser(identity)
+  }
+  const nameField = createNameField(identity, () => colorsOfOthers(awareness), setIdentity)
+  // A colour someone here already has gives way to one nobody has.
+  keepColorDistinct(awareness, () => identity, (color) => {
+    nameField.showColor(color)
+    setIdentity({ ...identity, color })
   })
 
   const shareButton = createShareButton({
@@ -146,7 +154,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
       h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
     ),
-    h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField),
+    h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField.element),
     toolbar,
   )
   const main = h('main', { class: 'doc-main', attrs: { id: 'main' } }, alerts, editorHost)

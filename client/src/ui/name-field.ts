@@ -1,8 +1,18 @@
 import { MAX_NAME_LENGTH, safeName, type Identity } from '../collab/identity.js'
+import { createColorPicker } from './color-picker.js'
 import { h } from './dom.js'
 
-/** "You appear as …": the display name, applied as it is typed and remembered on change. */
-export function createNameField(identity: Identity, onChange: (identity: Identity) => void): HTMLElement {
+export interface NameField {
+  element: HTMLElement
+  /** Shows a colour given to this person (to keep it apart from someone else's). */
+  showColor(color: string): void
+}
+
+/**
+ * "Your name" and "Your colour": how this person appears to the others, applied as it is
+ * typed or picked, and remembered. A picked colour is the person's own from then on.
+ */
+export function createNameField(identity: Identity, usedColors: () => ReadonlySet<string>, onChange: (identity: Identity) => void): NameField {
   const input = h('input', {
     class: 'name-field__input',
     attrs: { id: 'display-name', type: 'text', maxlength: MAX_NAME_LENGTH, autocomplete: 'nickname', spellcheck: 'false' },
@@ -19,7 +29,15 @@ export function createNameField(identity: Identity, onChange: (identity: Identit
   input.addEventListener('change', () => {
     if (!safeName(input.value)) input.value = current.name
   })
-  const swatch = h('span', { class: 'name-field__swatch', attrs: { 'aria-hidden': 'true' } })
-  swatch.style.backgroundColor = identity.color
-  return h('div', { class: 'name-field' }, h('label', { class: 'name-field__label', text: 'Your name', attrs: { for: 'display-name' } }), swatch, input)
+  const picker = createColorPicker(identity.color, usedColors, (color) => {
+    current = { ...current, color, colorChosen: true }
+    onChange(current)
+  })
+  return {
+    element: h('div', { class: 'name-field' }, h('label', { class: 'name-field__label', text: 'Your name', attrs: { for: 'display-name' } }), picker.element, input),
+    showColor(color) {
+      current = { ...current, color }
+      picker.show(color)
+    },
+  }
 }

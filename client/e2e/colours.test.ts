@@ -1,0 +1,66 @@
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { createDoc } from '../../server/test/helpers/server.js'
+import { waitFor } from '../../server/test/helpers/wait.js'
+import { EDITOR, docLinkFor } from './helpers/app.js'
+import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
+
+/** Everyone in a page's "who is here" list: client id → the colour of their dot. */
+function coloursShown(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLElement>('.presence__person')].map((person) => [
+        person.dataset.clientId,
+        getComputedStyle(person.querySelector('.presence__dot')!).backgroundColor,
+      ]),
+    ),
+  )
+}
+
+describe('the colours of the people here', () => {
+  const app = appWithBrowser()
+
+  it('differ for three people who all came with the same colour, and one can pick another', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Colours' })
+    const people: RecordedPage[] = []
+    for (const name of ['Ada', 'Grace', 'Linus']) {
+      const context = await app.browser.newContext()
+      // The same remembered colour for all three (set once: a reload keeps what the page saved).
+      await context.addInitScript((identity) => {
+        if (localStorage.getItem('quire.identity') === null) localStorage.setItem('quire.identity', identity)
+      }, JSON.stringify({ name, color: '#2d6cb5' }))
+      const person = await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.edit))
+      await person.page.locator(EDITOR).waitFor()
+      people.push(person)
+    }
+
+    // Every page shows the same three people, in three different colours.
+    const agreed = () =>
+      waitFor('three people in three colours, the same on every page', async () => {
+        const seen = await Promise.all(people.map((person) => coloursShown(person.page)))
+        const first = JSON.stringify(Object.entries(seen[0]!).sort())
+        const colours = new Set(Object.values(seen[0]!))
+        return Object.keys(seen[0]!).length === 3 && colours.size === 3 && seen.every((one) => JSON.stringify(Object.entries(one).sort()) === first) && seen[0]
+      }, 20_000)
+    await agreed()
+
+    // Grace picks Moss from the colour picker beside her name: everyone sees it, and her page keeps it.
+    const grace = people[1]!.page
+    await grace.getByRole('button', { name: /^Your colour/ }).click()
+    await grace.getByRole('radio', { name: 'Moss' }).click()
+    await grace.getByRole('radio', { name: 'Moss' }).waitFor({ state: 'hidden' })
+    expect(await grace.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).toBe('Your colour: Moss')
+    const graceId = await grace.locator('.presence__person--self').getAttribute('data-client-id')
+    for (const person of people) {
+      await waitFor('Grace in moss green', async () => (await coloursShown(person.page))[graceId!] === 'rgb(74, 122, 28)')
+    }
+    await agreed()
+
+    await grace.reload()
+    await grace.locator(EDITOR).waitFor()
+    expect(await grace.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).toBe('Your colour: Moss')
+    expect(JSON.parse((await grace.evaluate(() => localStorage.getItem('quire.identity')))!)).toMatchObject({ name: 'Grace', color: '#4a7a1c', colorChosen: true })
+    await agreed()
+    expect(cspViolations(people.flatMap((person) => person.errors))).toEqual([])
+  })
+})
