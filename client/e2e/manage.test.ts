@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { CloseCode } from '@quire/shared'
 import { createDoc } from '../../server/test/helpers/server.js'
-import { EDITOR, docLinkFor, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
+import { EDITOR, docLinkFor, waitForStatus, waitForStatusLabel, waitForText, typeAtEnd } from './helpers/app.js'
 import { appWithBrowser, cspViolations, openPage, typedAndSeen } from './helpers/browser.js'
 
 async function openShare(page: Page) {
@@ -81,6 +81,9 @@ describe('the owner manages the links', () => {
     await dialog.getByRole('button', { name: 'Delete for everyone' }).click()
     await owner.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
     await guest.page.getByRole('alert').filter({ hasText: 'This document was deleted' }).waitFor()
+    // The status line says the same on both pages, not "offline" or a bare "disconnected".
+    await waitForStatusLabel(owner.page, 'Document deleted')
+    await waitForStatusLabel(guest.page, 'Document deleted')
     const response = await fetch(`${app.server.url}/api/docs/${doc.id}`, { headers: { authorization: `Bearer ${doc.keys.owner}` } })
     expect(response.status).toBe(404)
   })

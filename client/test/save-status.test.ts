@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CloseCode } from '@quire/shared'
 import { describeStatus } from '../src/collab/save-status.js'
 
 describe('describeStatus', () => {
@@ -13,6 +14,13 @@ describe('describeStatus', () => {
     expect(describeStatus({ ...writer, connection: 'offline', pending: true }).label).toBe('Offline — changes kept on this device')
     expect(describeStatus({ ...writer, connection: 'offline', pending: true, kept: false }).label).toBe('Offline — keeping changes on this device…')
     expect(describeStatus({ ...writer, connection: 'offline' }).kind).toBe('offline')
+  })
+
+  it('says what happened when the server ended the connection for good', () => {
+    expect(describeStatus({ ...writer, connection: 'closed', closeCode: CloseCode.documentDeleted })).toEqual({ kind: 'closed', label: 'Document deleted' })
+    expect(describeStatus({ ...writer, connection: 'closed', closeCode: CloseCode.keyRevoked }).label).toBe('Link revoked')
+    expect(describeStatus({ canWrite: false, connection: 'closed', pending: false, kept: true, closeCode: CloseCode.documentDeleted }).label).toBe('Document deleted')
+    expect(describeStatus({ ...writer, connection: 'closed' }).label).toBe('Disconnected')
   })
 
   it('shows a viewer whether the document is live', () => {

@@ -131,6 +131,7 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
       connection: this.connection,
       pending: this.saves?.pending ?? false,
       kept: this.offline.kept,
+      closeCode: this.#closed?.code,
     })
   }
 }

@@ -1,3 +1,5 @@
+import { CloseCode } from '@quire/shared'
+
 /** Where the connection stands, as the page shows it. */
 export type Connection = 'connecting' | 'online' | 'offline' | 'closed'
 
@@ -9,6 +11,8 @@ export interface StatusInput {
   pending: boolean
   /** Every local change is written to this device's copy. */
   kept: boolean
+  /** Why the server ended the connection for good (a close code), once it did. */
+  closeCode?: number
 }
 
 export type StatusKind = 'connecting' | 'saving' | 'saved' | 'offline' | 'live' | 'closed'
@@ -18,9 +22,25 @@ export interface Status {
   label: string
 }
 
+/** What happened, in a few words, when the server ended the connection for good. */
+function closedLabel(code: number | undefined): string {
+  switch (code) {
+    case CloseCode.documentDeleted:
+      return 'Document deleted'
+    case CloseCode.keyRevoked:
+      return 'Link revoked'
+    case CloseCode.documentTooLarge:
+      return 'Document full — changes not saved'
+    case CloseCode.tooManySockets:
+      return 'Too many connections'
+    default:
+      return 'Disconnected'
+  }
+}
+
 /** The status line: derived from the provider's real state, never from a timer. */
-export function describeStatus({ canWrite, connection, pending, kept }: StatusInput): Status {
-  if (connection === 'closed') return { kind: 'closed', label: 'Disconnected' }
+export function describeStatus({ canWrite, connection, pending, kept, closeCode }: StatusInput): Status {
+  if (connection === 'closed') return { kind: 'closed', label: closedLabel(closeCode) }
   if (!canWrite) {
     if (connection === 'online') return { kind: 'live', label: 'Live' }
     if (connection === 'connecting') return { kind: 'connecting', label: 'Connecting…' }

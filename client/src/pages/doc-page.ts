@@ -119,16 +119,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     setIdentity({ ...identity, color })
   })
 
-  const shareButton = createShareButton({
-    id,
-    role,
-    api,
-    recent,
-    session,
-    key: () => key,
-    setKey: (next) => (key = next),
-    onDeleted: () => stopForGood({ code: CloseCode.documentDeleted, reason: 'deleted by its owner' }),
-  })
+  const shareButton = createShareButton({ id, role, api, recent, session, key: () => key, setKey: (next) => (key = next) })
   const historyButton = h(
     'button',
     { class: 'button button--ghost', attrs: { type: 'button', 'aria-expanded': 'false' } },

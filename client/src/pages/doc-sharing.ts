@@ -1,4 +1,4 @@
-import { LINK_KEY_PARAM, type DocLinks, type Role } from '@quire/shared'
+import { CloseCode, LINK_KEY_PARAM, type DocLinks, type Role } from '@quire/shared'
 import type { ApiClient } from '../api/api-client.js'
 import type { DocSession } from '../collab/doc-session.js'
 import { parseDocLink } from '../collab/link-key.js'
@@ -15,15 +15,13 @@ export interface DocSharingOptions {
   /** The page's key now, and a way to change it (an owner's key may change when links rotate). */
   key(): string
   setKey(key: string): void
-  /** The document is deleted: the page stops for good. */
-  onDeleted(): Promise<void>
 }
 
 /**
  * The Share button and what its dialog asks of the server: the owner's current links, new
  * links (rotation) and deletion. The dialog itself loads on first use.
  */
-export function createShareButton({ id, role, api, recent, session, key, setKey, onDeleted }: DocSharingOptions): HTMLButtonElement {
+export function createShareButton({ id, role, api, recent, session, key, setKey }: DocSharingOptions): HTMLButtonElement {
   const button = h(
     'button',
     { class: 'button button--primary', attrs: { type: 'button', 'aria-haspopup': 'dialog' } },
@@ -71,7 +69,8 @@ export function createShareButton({ id, role, api, recent, session, key, setKey,
       session.resume()
       throw error
     }
-    await onDeleted()
     document.querySelector<HTMLDialogElement>('dialog[open]')?.close()
+    // As if the server had closed the connection for it: the page and its status say what happened.
+    session.stop({ code: CloseCode.documentDeleted, reason: 'deleted by its owner' })
   }
 }
