@@ -46,6 +46,14 @@ describe('the owner manages the links', () => {
     // The old one, opened afresh, is refused with the same kind of message.
     const late = await openPage(await app.browser.newContext(), oldEdit)
     await late.page.getByRole('alert').filter({ hasText: 'This link does not open the document' }).waitFor()
+
+    // The guest's list of documents no longer offers the revoked link as one that edits.
+    await waitForStatusLabel(guest.page, 'Link revoked')
+    await guest.page.goto(`${app.server.url}/`)
+    const entry = guest.page.locator('.recent__item', { hasText: 'Budget' })
+    await entry.waitFor()
+    expect(await entry.locator('.badge').textContent()).toBe('Link revoked')
+    expect(await entry.getByRole('link').count()).toBe(0)
     expect(cspViolations([...owner.errors, ...guest.errors, ...newcomer.errors])).toEqual([])
   })
 

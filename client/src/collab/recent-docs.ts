@@ -72,6 +72,14 @@ export class RecentDocs {
     this.#save(docs)
   }
 
+  /** Drops the links that stopped working (revoked); the document stays listed, without them. */
+  forgetLinks(id: string, revoked: (role: Role, key: string | undefined) => boolean): void {
+    const doc = this.get(id)
+    if (!doc) return
+    const kept = Object.entries(doc.links).filter(([role, link]) => !revoked(role as Role, parseDocLink(link)?.key))
+    this.replaceLinks(id, Object.fromEntries(kept))
+  }
+
   forget(id: string): void {
     this.#save(this.list().filter((doc) => doc.id !== id))
   }

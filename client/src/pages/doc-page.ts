@@ -62,6 +62,8 @@ export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
       indexedDB.deleteDatabase(offlineDbName(id))
       recent.forget(id)
     }
+    // The key no longer opens it: the list of documents no longer offers it.
+    if (role.status === 403) recent.forgetLinks(id, (_role, known) => known === key)
     return showMessagePage(app, openFailureMessage(role.status), () => location.reload())
   }
   openDocument(app, { id, key, role, api, recent })
@@ -196,6 +198,8 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       title.input.readOnly = true
       document.title = `${message.title} · Quire`
     }
+    // New links revoke every edit and view link at once: the list of documents stops offering them.
+    if (close.code === CloseCode.keyRevoked) recent.forgetLinks(id, (linkRole) => linkRole !== 'owner')
     const notice = createStopNotice(message, () => {
       notice.remove()
       session.resume()

@@ -25,15 +25,17 @@ function bestLink(doc: RecentDoc): { href: string; role: Role } | undefined {
   return undefined
 }
 
-function recentItem(doc: RecentDoc, onForget: () => void): HTMLElement | null {
+/** A document of the list, with its best link; without one (every link this browser had was revoked), said so. */
+function recentItem(doc: RecentDoc, onForget: () => void): HTMLElement {
   const link = bestLink(doc)
-  if (!link) return null
   const title = doc.title || 'Untitled'
   return h(
     'li',
     { class: 'recent__item' },
-    h('a', { class: 'recent__link', text: title, attrs: { href: link.href } }),
-    h('span', { class: `badge badge--${link.role}`, text: ROLE_NAMES[link.role] }),
+    link ? h('a', { class: 'recent__link', text: title, attrs: { href: link.href } }) : h('span', { class: 'recent__link recent__link--gone', text: title }),
+    link
+      ? h('span', { class: `badge badge--${link.role}`, text: ROLE_NAMES[link.role] })
+      : h('span', { class: 'badge badge--revoked', text: 'Link revoked' }),
     h('span', { class: 'recent__time', text: `opened ${timeAgo(doc.openedAt)}` }),
     h('button', {
       class: 'button button--quiet recent__forget',
@@ -75,7 +77,7 @@ export function showHomePage(app: HTMLElement): void {
         create.focus()
       }),
     )
-    list.replaceChildren(...items.filter((item) => item !== null))
+    list.replaceChildren(...items)
     empty.hidden = list.childElementCount > 0
   }
   render()
