@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { EDITOR, waitForStatus, waitForText, typeAtEnd } from './helpers/app.js'
 import { appWithBrowser, cspViolations, openPage, type RecordedPage } from './helpers/browser.js'
 
+const LINK_NAMES = { owner: 'Owner', edit: 'Edit', view: 'View' } as const
+
 /** Opens the share dialog and copies one of its links, as a person would; returns what the clipboard holds. */
-async function copyLink(page: Page, role: 'edit' | 'view'): Promise<string> {
+async function copyLink(page: Page, role: 'owner' | 'edit' | 'view'): Promise<string> {
   await page.getByRole('button', { name: 'Share' }).click()
   const dialog = page.getByRole('dialog', { name: 'Share' })
   await dialog.getByRole('button', { name: `Copy ${role} link` }).click()
-  await dialog.getByText(`${role === 'edit' ? 'Edit' : 'View'} link copied.`).waitFor()
+  await dialog.getByText(`${LINK_NAMES[role]} link copied.`).waitFor()
   const copied = await page.evaluate(() => navigator.clipboard.readText())
   await dialog.getByRole('button', { name: 'Done' }).click()
   return copied
@@ -30,6 +32,12 @@ describe('from the home page to a shared document', () => {
     await owner.page.getByLabel('Document title').fill('Shared plans')
     await typeAtEnd(owner.page, 'Written by the owner.')
     await waitForStatus(owner.page, 'saved')
+
+    // The owner's rights are a link only this browser remembers: the dialog says so, and copies it.
+    await owner.page.getByRole('button', { name: 'Share' }).click()
+    await owner.page.getByRole('dialog', { name: 'Share' }).getByText('only this browser remembers it').waitFor()
+    await owner.page.getByRole('dialog', { name: 'Share' }).getByRole('button', { name: 'Done' }).click()
+    expect(await copyLink(owner.page, 'owner')).toBe(ownerUrl.href)
 
     const editLink = await copyLink(owner.page, 'edit')
     const copied = new URL(editLink)

@@ -16,6 +16,13 @@ export interface ShareDialogOptions {
 const LINK_ROWS: { role: Role; label: string; hint: string }[] = [
   { role: 'edit', label: 'Edit link', hint: 'Anyone with this link can read and edit.' },
   { role: 'view', label: 'View link', hint: 'Anyone with this link can read, live, but not change anything.' },
+  {
+    role: 'owner',
+    label: 'Owner link',
+    hint:
+      'Your owner rights are this link, and only this browser remembers it (there are no accounts). ' +
+      'Keep a copy somewhere safe, such as a password manager: without it, nobody can make new links or delete the document. Never share it.',
+  },
 ]
 
 /** Copies text; falls back to a selection and the old copy command where the clipboard API is missing. */
@@ -43,7 +50,8 @@ export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement 
   const renderLinks = () => {
     const rows: HTMLElement[] = LINK_ROWS.map(({ role: linkRole, label, hint }) => {
       const link = links[linkRole]
-      if (!link) return null
+      // Only the owner sees the owner link (this browser keeps it only where it was one).
+      if (!link || (linkRole === 'owner' && role !== 'owner')) return null
       const id = `share-${linkRole}`
       const field = h('input', { class: 'field__input share__url', attrs: { id, type: 'text', readonly: true, 'aria-describedby': `${id}-hint` } })
       field.value = link
@@ -67,35 +75,22 @@ export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement 
       })
       return h(
         'div',
-        { class: 'field' },
+        { class: `field${linkRole === 'owner' ? ' share__owner-link' : ''}` },
         h('label', { class: 'field__label', text: label, attrs: { for: id } }),
         h('div', { class: 'share__row' }, field, copy),
         h('p', { class: 'field__hint', text: hint, attrs: { id: `${id}-hint` } }),
       )
     }).filter((row): row is HTMLDivElement => row !== null)
-    if (rows.length === 0) {
+    if (!rows.some((row) => row.querySelector('[data-copy="edit"], [data-copy="view"]'))) {
       const missing =
         role !== 'owner'
           ? 'Only the document’s owner can share other links.'
           : loading === 'loading'
             ? 'Loading the links…'
             : 'The links could not be loaded: check the connection and open Share again.'
-      rows.push(h('p', { class: 'share__missing', text: missing }))
+      rows.unshift(h('p', { class: 'share__missing', text: missing }))
     } else if (role !== 'owner' && !links.view) {
       rows.push(h('p', { class: 'field__hint', text: 'Ask the owner for a view-only link.' }))
-    }
-    if (role === 'owner' && links.owner) {
-      const field = h('input', { class: 'field__input share__url', attrs: { type: 'text', readonly: true, 'aria-label': 'Owner link' } })
-      field.value = links.owner
-      rows.push(
-        h(
-          'details',
-          { class: 'share__owner-link' },
-          h('summary', { text: 'Your owner link' }),
-          h('p', { class: 'field__hint', text: 'Keep it private: it can make new links and delete the document.' }),
-          field,
-        ),
-      )
     }
     linkList.replaceChildren(...rows)
   }
