@@ -147,7 +147,8 @@ describe('the History panel', () => {
 
     // The restore is in the history.
     const newest = panel.locator('.version').first()
-    await waitFor('the restore in the list', async () => (await newest.locator('.version__title').textContent()) === `Version ${restoredV} restored`)
+    // Called after the version it brought back, by that version's name, as the list calls it.
+    await waitFor('the restore in the list', async () => (await newest.locator('.version__title').textContent()) === 'First draft restored')
     expect(await newest.locator('.version__label').textContent()).toBe('Restore')
     expect(await newest.locator('.version__authors').textContent()).toContain('Ada')
 
@@ -159,6 +160,9 @@ describe('the History panel', () => {
     await waitForText(grace.page, ['The budget is large.', 'Extra notes.'])
     await waitFor('the title’s undo to reach Grace', async () => (await titleOf(grace.page)) === 'Plan B')
     expect(await editorText(grace.page)).toBe(await editorText(ada.page))
+    // The notice no longer asks for the undo that just happened.
+    await status.getByText('First draft is no longer restored: the undo took it back.').waitFor()
+    expect(await status.textContent()).not.toContain('Ctrl+Z')
   })
 
   it('closes with Escape or its close button, and gives the focus back to its button', async () => {
@@ -192,7 +196,7 @@ describe('the History panel', () => {
     expect(await panel.evaluate((element) => Math.round(element.getBoundingClientRect().width))).toBe(375)
     expect(await viewer.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
 
-    await panel.locator('.version', { hasText: 'First draft' }).click()
+    await panel.locator('.version').filter({ has: viewer.page.getByText('First draft', { exact: true }) }).click()
     await panel.locator('.diff del', { hasText: 'small' }).waitFor()
     expect(await panel.getByRole('button', { name: 'Restore this version' }).count()).toBe(0)
     expect(await panel.getByRole('button', { name: 'Markdown (.md)' }).isVisible()).toBe(true)

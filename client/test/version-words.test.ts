@@ -53,4 +53,15 @@ describe('what a version is called', () => {
     expect(versionHeading({ v: 6, kind: 'restore', name: null, restoredFrom: 2 })).toEqual({ title: 'Version 2 restored', label: 'Restore' })
     expect(versionHeading({ v: 7, kind: 'restore', name: 'Back to the draft', restoredFrom: 2 })).toEqual({ title: 'Back to the draft', label: 'Restore' })
   })
+
+  it('calls a restore after the name of the version it brought back, as the list calls that version', () => {
+    const list = [
+      { v: 1, kind: 'auto', name: null, restoredFrom: null },
+      { v: 2, kind: 'named', name: 'Kickoff v1', restoredFrom: null },
+    ] as const
+    expect(versionHeading({ v: 3, kind: 'restore', name: null, restoredFrom: 2 }, list).title).toBe('Kickoff v1 restored')
+    expect(versionHeading({ v: 4, kind: 'restore', name: null, restoredFrom: 1 }, list).title).toBe('Version 1 restored')
+    // A version pruned from the list since: its number.
+    expect(versionHeading({ v: 5, kind: 'restore', name: null, restoredFrom: 9 }, list).title).toBe('Version 9 restored')
+  })
 })

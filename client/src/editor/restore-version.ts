@@ -19,7 +19,12 @@ export interface RestoredVersion {
  * the undo reaches everyone like any edit. Throws, changing nothing, on content the schema
  * does not accept.
  */
-export function restoreVersion(editor: Editor, title: Y.Text, version: RestoredVersion): void {
+/** A restore made in the editor: `onUndone` hears when the person's undo takes it back. */
+export interface RestoreInEditor {
+  onUndone(listener: () => void): void
+}
+
+export function restoreVersion(editor: Editor, title: Y.Text, version: RestoredVersion): RestoreInEditor {
   const undoManager = yUndoPluginKey.getState(editor.state)?.undoManager as Y.UndoManager | undefined
   if (!undoManager) throw new Error('The editor has no undo history to restore into.')
   undoManager.addToScope(title)
@@ -29,6 +34,7 @@ export function restoreVersion(editor: Editor, title: Y.Text, version: RestoredV
   const content = version.content.content?.length ? version.content : { type: 'doc', content: [{ type: 'paragraph' }] }
   // Its own undo step: not merged with typing just before or just after.
   undoManager.stopCapturing()
+  const stepsBefore = undoManager.undoStack.length
   editor.commands.setContent(content, { errorOnInvalidContent: true })
   const change = textChange(title.toString(), version.title)
   if (change) {
@@ -39,4 +45,17 @@ export function restoreVersion(editor: Editor, title: Y.Text, version: RestoredV
     }, RESTORE_TITLE_ORIGIN)
   }
   undoManager.stopCapturing()
+  // Nothing to undo when the version was the document as it is.
+  const step = undoManager.undoStack.length > stepsBefore ? undoManager.undoStack.at(-1) : undefined
+  return {
+    onUndone(listener) {
+      if (!step) return
+      const onPopped = ({ stackItem, type }: { stackItem: unknown; type: 'undo' | 'redo' }) => {
+        if (type !== 'undo' || stackItem !== step) return
+        undoManager.off('stack-item-popped', onPopped)
+        listener()
+      }
+      undoManager.on('stack-item-popped', onPopped)
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import type { ExportFormat, VersionInfo } from '@quire/shared'
 import type { ApiClient } from '../api/api-client.js'
-import type { RestoredVersion } from '../editor/restore-version.js'
+import type { RestoredVersion, RestoreInEditor } from '../editor/restore-version.js'
 import { h } from './dom.js'
 import { refreshTimes, renderVersionItems } from './version-list.js'
 import { createVersionPreview, messageOf, type VersionPreview } from './version-preview.js'
@@ -20,7 +20,7 @@ export interface HistoryPanelOptions {
   /** Whether this page may save and restore versions now (a writer, not stopped by the server). */
   canWrite(): boolean
   /** Brings a version back in the editor, as this person's own undoable change. */
-  restoreInEditor(version: RestoredVersion): void
+  restoreInEditor(version: RestoredVersion): RestoreInEditor
   /** Resolves once the server holds this page's changes (false: it gave up waiting). */
   whenSaved(timeoutMs: number): Promise<boolean>
   currentTitle(): string
@@ -151,6 +151,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
         const [detail, blocks] = await Promise.all([api.version(id, key(), version.v), api.versionDiff(id, key(), version.v)])
         return { detail, blocks }
       },
+      versions,
       exportAs: (format: ExportFormat) => api.exportVersion(id, key(), version.v, format),
       restore: options.canWrite() ? () => restore(version) : undefined,
       currentTitle: options.currentTitle,
@@ -173,8 +174,18 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     if (!options.canWrite()) throw new Error('this page can no longer edit the document.')
     const key = options.key()
     const [content, detail] = await Promise.all([api.versionContent(id, key, version.v), api.version(id, key, version.v)])
-    options.restoreInEditor({ content, title: detail.title })
-    const name = versionHeading(version).title
+    const restored = options.restoreInEditor({ content, title: detail.title })
+    const name = versionHeading(version, versions).title
+    let undone = false
+    const takenBack = `${name} is no longer restored: the undo took it back.`
+    restored.onUndone(() => {
+      undone = true
+      // The notice asked for an undo; once it happened, it says so instead.
+      if (status.textContent?.startsWith(`${name} restored.`)) {
+        status.textContent = takenBack
+        announce.textContent = takenBack
+      }
+    })
     let message = `${name} restored. To take it back, press ${undoShortcut()} in the text.`
     // The history notes the restore once the server holds it (it waits for what it has received).
     await options.whenSaved(SAVED_WAIT_MS)
@@ -184,6 +195,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
       message += ` The history could not note it: ${messageOf(failure)}`
     }
     if (destroyed) return
+    if (undone) message = takenBack
     status.textContent = message
     announce.textContent = message
     showList(version.v, true)

@@ -24,7 +24,7 @@ export function versionAuthors(authors: readonly string[]): HTMLElement | null {
  */
 export function renderVersionItems(versions: readonly VersionInfo[], now: Date, open: (version: VersionInfo) => void): HTMLLIElement[] {
   return versions.map((version) => {
-    const { title, label } = versionHeading(version)
+    const { title, label } = versionHeading(version, versions)
     const button = h(
       'button',
       { class: 'version', attrs: { type: 'button', 'data-v': version.v }, on: { click: () => open(version) } },

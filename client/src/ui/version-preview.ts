@@ -9,6 +9,8 @@ export interface VersionPreviewOptions {
   version: VersionInfo
   /** The version's title, and what changed from it to the current document. */
   load(): Promise<{ detail: VersionDetail; blocks: DiffBlock[] }>
+  /** The versions listed, so a restore is called after the version it brought back. */
+  versions?: readonly VersionInfo[]
   exportAs(format: ExportFormat): Promise<Blob>
   /** Absent for a view key: it may look, not restore. */
   restore?: () => Promise<void>
@@ -29,7 +31,7 @@ export interface VersionPreview {
  */
 export function createVersionPreview(options: VersionPreviewOptions): VersionPreview {
   const { version } = options
-  const { title, label } = versionHeading(version)
+  const { title, label } = versionHeading(version, options.versions)
   const heading = h('h3', { class: 'preview__title', text: title, attrs: { tabindex: '-1', id: 'preview-title' } })
   const error = h('p', { class: 'field__error', attrs: { role: 'alert' } })
   const titleLine = h('p', { class: 'preview__doc-title' })
@@ -40,7 +42,7 @@ export function createVersionPreview(options: VersionPreviewOptions): VersionPre
     h('p', { class: 'history__quiet', text: 'Loading…' }),
   )
   const showChanges = h('input', { attrs: { type: 'checkbox', id: 'preview-changes', checked: true } })
-  let loaded: { detail: VersionDetail; blocks: DiffBlock[] } | undefined
+  let loaded: Awaited<ReturnType<VersionPreviewOptions['load']>> | undefined
 
   const render = () => {
     if (!loaded) return

@@ -34,13 +34,22 @@ export function peopleList(names: readonly string[], locale?: string, shown = 4)
   return new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(people)
 }
 
-/** What a version is called in the list, and the label that marks a named version or a restore. */
-export function versionHeading(version: Pick<VersionInfo, 'v' | 'kind' | 'name' | 'restoredFrom'>): { title: string; label: string | null } {
+type Heading = Pick<VersionInfo, 'v' | 'kind' | 'name' | 'restoredFrom'>
+
+/**
+ * What a version is called in the list, and the label that marks a named version or a restore.
+ * A restore is called after the version it brought back, by that version's name where `versions`
+ * (the list) has it: "Kickoff restored", not "Version 2 restored" beside a version called "Kickoff".
+ */
+export function versionHeading(version: Heading, versions: readonly Heading[] = []): { title: string; label: string | null } {
   switch (version.kind) {
     case 'named':
       return { title: version.name ?? `Version ${version.v}`, label: 'Named' }
-    case 'restore':
-      return { title: version.name ?? `Version ${version.restoredFrom ?? '?'} restored`, label: 'Restore' }
+    case 'restore': {
+      const source = versions.find((other) => other.v === version.restoredFrom)
+      const sourceName = source?.kind === 'named' && source.name ? source.name : `Version ${version.restoredFrom ?? '?'}`
+      return { title: version.name ?? `${sourceName} restored`, label: 'Restore' }
+    }
     default:
       return { title: `Version ${version.v}`, label: null }
   }
