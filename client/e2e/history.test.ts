@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContextOptions, Locator, Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { TITLE_FIELD } from '@quire/shared'
+import { CloseCode, TITLE_FIELD } from '@quire/shared'
 import { serverState } from '../../server/test/helpers/clients.js'
 import { createDoc, type TestDoc } from '../../server/test/helpers/server.js'
 import { waitFor } from '../../server/test/helpers/wait.js'
@@ -163,6 +163,22 @@ describe('the History panel', () => {
     // The notice no longer asks for the undo that just happened.
     await status.getByText('First draft is no longer restored: the undo took it back.').waitFor()
     expect(await status.textContent()).not.toContain('Ctrl+Z')
+  })
+
+  it('offers no Save version while the page is offline, and offers it again once back', async () => {
+    const panel = ada.page.getByRole('complementary', { name: 'History' })
+    const save = panel.getByRole('button', { name: 'Save version' })
+    await panel.getByLabel('Name this version').fill('While offline')
+    expect(await save.isEnabled()).toBe(true)
+    await ada.page.context().setOffline(true)
+    app.server.app.quire.sockets.closeAll(CloseCode.shuttingDown)
+    await waitForStatus(ada.page, 'offline')
+    await waitFor('Save version to be disabled', async () => !(await save.isEnabled()))
+    await panel.getByText('Saving a version needs the server, and this page is offline right now.').waitFor()
+    await ada.page.context().setOffline(false)
+    await waitForStatus(ada.page, 'saved', 30_000)
+    await waitFor('Save version to be enabled', () => save.isEnabled())
+    await panel.getByLabel('Name this version').fill('')
   })
 
   it('closes with Escape or its close button, and gives the focus back to its button', async () => {

@@ -25,6 +25,11 @@ export function createDocHistory({ api, session, editor, key, writer, currentTit
     canWrite: () => writer && editor.isEditable,
     restoreInEditor: (version) => restoreVersion(editor, session.doc.getText(TITLE_FIELD), version),
     whenSaved: (timeoutMs) => (session.saves ? whenSaved(session.saves, timeoutMs) : Promise.resolve(true)),
+    online: () => session.connection === 'online',
+    onOnlineChange: (listener) => {
+      session.on('status', listener)
+      return () => session.off('status', listener)
+    },
     currentTitle,
     onClose,
   })

@@ -21,6 +21,9 @@ export interface HistoryPanelOptions {
   canWrite(): boolean
   /** Brings a version back in the editor, as this person's own undoable change. */
   restoreInEditor(version: RestoredVersion): RestoreInEditor
+  /** Whether the server can be reached now, and a way to hear when that changes (returns how to stop). */
+  online(): boolean
+  onOnlineChange(listener: () => void): () => void
   /** Resolves once the server holds this page's changes (false: it gave up waiting). */
   whenSaved(timeoutMs: number): Promise<boolean>
   currentTitle(): string
@@ -52,6 +55,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   /** Counts refreshes, so an answer overtaken by a later one is dropped. */
   let refreshes = 0
   let destroyed = false
+  const cleanups: (() => void)[] = []
 
   const heading = h('h2', { class: 'history__title', text: 'History', attrs: { id: 'history-title', tabindex: '-1' } })
   const closeButton = h('button', {
@@ -97,6 +101,7 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     destroy() {
       destroyed = true
       clearTimeout(pollTimer)
+      for (const cleanup of cleanups) cleanup()
       document.removeEventListener('visibilitychange', onVisibility)
     },
   }
@@ -209,12 +214,22 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     })
     const button = h('button', { class: 'button button--primary', text: 'Save version', attrs: { type: 'submit' } })
     const error = h('p', { class: 'field__error', attrs: { role: 'alert' } })
+    const hint = h('p', { class: 'field__hint' })
+    let saving = false
+    // Versions are kept by the server: offline, there is nothing to save one with.
+    const showConnection = () => {
+      const online = options.online()
+      button.disabled = saving || !online
+      hint.textContent = online ? 'A named version is kept for good.' : 'Saving a version needs the server, and this page is offline right now.'
+    }
+    showConnection()
+    cleanups.push(options.onOnlineChange(showConnection))
     const form = h(
       'form',
       { class: 'history__save field' },
       h('label', { class: 'field__label', text: 'Name this version', attrs: { for: 'version-name' } }),
       h('div', { class: 'history__save-row' }, input, button),
-      h('p', { class: 'field__hint', text: 'A named version is kept for good.' }),
+      hint,
       error,
     )
     form.addEventListener('submit', async (event) => {
@@ -225,7 +240,8 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
         input.focus()
         return
       }
-      button.disabled = true
+      saving = true
+      showConnection()
       error.textContent = ''
       try {
         // What this page typed belongs in the version.
@@ -238,7 +254,8 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
       } catch (failure) {
         error.textContent = `The version could not be saved: ${messageOf(failure)}`
       } finally {
-        button.disabled = false
+        saving = false
+        showConnection()
       }
     })
     return form
