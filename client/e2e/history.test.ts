@@ -220,6 +220,38 @@ describe('the History panel', () => {
     await viewer.page.waitForFunction(() => document.activeElement?.closest('.version')?.textContent?.includes('First draft') === true)
   })
 
+  it('previews a version with its headings, lists and code as such', async () => {
+    const other = await createDoc(app.server.url, { title: 'Structure' })
+    const { page } = await openPage(await app.browser.newContext({ viewport: { width: 1180, height: 760 } }), docLinkFor(app.server.url, other.id, other.keys.owner))
+    await page.locator(EDITOR).click()
+    // Markdown-style typing: a heading, a list of two, a quote and a code block.
+    await page.keyboard.type('## Steps')
+    await page.keyboard.press('Enter')
+    for (const line of ['- one', 'two']) {
+      await page.keyboard.type(line)
+      await page.keyboard.press('Enter')
+    }
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('> Said once.')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('``` ')
+    await page.keyboard.type('let a = 1')
+    await waitForStatus(page, 'saved')
+
+    const panel = await openHistory(page)
+    await panel.locator('.version').first().click({ timeout: 30_000 })
+    const diff = panel.locator('.diff')
+    await diff.locator('.diff__block').first().waitFor()
+    for (const highlights of [true, false]) {
+      await panel.getByLabel('Highlight changes since this version').setChecked(highlights)
+      expect(await diff.locator('.diff__heading--2').textContent()).toBe('Steps')
+      expect(await diff.locator('ul > li').allTextContents()).toEqual(['one', 'two'])
+      expect(await diff.locator('blockquote').textContent()).toBe('Said once.')
+      expect(await diff.locator('pre').textContent()).toBe('let a = 1')
+    }
+  })
+
   it('ran under the server’s Content-Security-Policy without a violation', () => {
     expect(cspViolations([...ada.errors, ...grace.errors, ...(viewer?.errors ?? [])])).toEqual([])
   })

@@ -30,6 +30,8 @@ export function createDocHistory({ api, session, editor, key, writer, currentTit
       session.on('status', listener)
       return () => session.off('status', listener)
     },
+    currentContent: () => editor.getJSON(),
+    isTextblock: (type) => editor.schema.nodes[type]?.isTextblock ?? false,
     currentTitle,
     onClose,
   })

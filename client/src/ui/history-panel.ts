@@ -1,6 +1,8 @@
 import type { ExportFormat, VersionInfo } from '@quire/shared'
 import type { ApiClient } from '../api/api-client.js'
+import type { JSONContent } from '@tiptap/core'
 import type { RestoredVersion, RestoreInEditor } from '../editor/restore-version.js'
+import { blockKinds } from './block-kinds.js'
 import { h } from './dom.js'
 import { refreshTimes, renderVersionItems } from './version-list.js'
 import { createVersionPreview, messageOf, type VersionPreview } from './version-preview.js'
@@ -24,6 +26,9 @@ export interface HistoryPanelOptions {
   /** Whether the server can be reached now, and a way to hear when that changes (returns how to stop). */
   online(): boolean
   onOnlineChange(listener: () => void): () => void
+  /** The document as this page has it, and which node types hold text: to show a version's blocks as what they are. */
+  currentContent(): JSONContent
+  isTextblock(type: string): boolean
   /** Resolves once the server holds this page's changes (false: it gave up waiting). */
   whenSaved(timeoutMs: number): Promise<boolean>
   currentTitle(): string
@@ -153,8 +158,13 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     preview = createVersionPreview({
       version,
       load: async () => {
-        const [detail, blocks] = await Promise.all([api.version(id, key(), version.v), api.versionDiff(id, key(), version.v)])
-        return { detail, blocks }
+        const [detail, blocks, content] = await Promise.all([
+          api.version(id, key(), version.v),
+          api.versionDiff(id, key(), version.v),
+          api.versionContent(id, key(), version.v),
+        ])
+        const kinds = { version: blockKinds(content, options.isTextblock), current: blockKinds(options.currentContent(), options.isTextblock) }
+        return { detail, blocks, kinds }
       },
       versions,
       exportAs: (format: ExportFormat) => api.exportVersion(id, key(), version.v, format),

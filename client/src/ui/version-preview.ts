@@ -1,5 +1,5 @@
 import type { DiffBlock, ExportFormat, VersionDetail, VersionInfo } from '@quire/shared'
-import { countChanges, renderDiff } from './diff-view.js'
+import { countChanges, renderDiff, type DiffKinds } from './diff-view.js'
 import { h } from './dom.js'
 import { DOWNLOAD_FORMATS, downloadName, saveBlob } from './download-menu.js'
 import { versionAuthors, versionTime } from './version-list.js'
@@ -7,8 +7,8 @@ import { versionHeading } from './version-words.js'
 
 export interface VersionPreviewOptions {
   version: VersionInfo
-  /** The version's title, and what changed from it to the current document. */
-  load(): Promise<{ detail: VersionDetail; blocks: DiffBlock[] }>
+  /** The version's title, what changed from it to the current document, and what each block is. */
+  load(): Promise<{ detail: VersionDetail; blocks: DiffBlock[]; kinds?: DiffKinds }>
   /** The versions listed, so a restore is called after the version it brought back. */
   versions?: readonly VersionInfo[]
   exportAs(format: ExportFormat): Promise<Blob>
@@ -46,7 +46,7 @@ export function createVersionPreview(options: VersionPreviewOptions): VersionPre
 
   const render = () => {
     if (!loaded) return
-    const { detail, blocks } = loaded
+    const { detail, blocks, kinds } = loaded
     const changes = showChanges.checked
     const current = options.currentTitle()
     titleLine.replaceChildren(
@@ -58,7 +58,7 @@ export function createVersionPreview(options: VersionPreviewOptions): VersionPre
     const changed = countChanges(blocks)
     summary.textContent =
       changed === 0 ? 'The text is the same as now.' : `${changed} ${changed === 1 ? 'paragraph differs' : 'paragraphs differ'} from now.`
-    const rendered = renderDiff(blocks, changes)
+    const rendered = renderDiff(blocks, changes, kinds)
     text.replaceChildren(...(rendered.length > 0 ? rendered : [h('p', { class: 'history__quiet', text: 'This version is empty.' })]))
     text.setAttribute('aria-busy', 'false')
   }
