@@ -13,7 +13,7 @@ describe('download', () => {
     const { page } = await openPage(await app.browser.newContext({ acceptDownloads: true }), docLinkFor(app.server.url, doc.id, doc.keys.edit))
     await page.locator(EDITOR).click()
     // Formatting from the toolbar and from Markdown-style typing.
-    await page.getByRole('button', { name: 'Heading 1' }).click()
+    await page.getByRole('button', { name: 'H1' }).click()
     await page.keyboard.type('Market day')
     await page.keyboard.press('Enter')
     await page.getByRole('button', { name: 'Bulleted list' }).click()

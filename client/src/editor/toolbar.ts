@@ -3,9 +3,12 @@ import { h } from '../ui/dom.js'
 import { icon, type IconName } from '../ui/icons.js'
 
 interface Action {
+  /** The button's name; it holds the text on the button, so "click H1" works for voice control. */
   label: string
   /** Text shown on the button when there is no icon (B, I, H1…). */
   glyph?: string
+  /** The modifier class of a glyph button, for its look. */
+  look?: string
   icon?: IconName
   /** Keys as written in the tooltip, with Mod for Ctrl or ⌘. */
   shortcut?: string
@@ -17,16 +20,17 @@ interface Action {
 function actions(onEditLink: () => void): Action[][] {
   return [
     [
-      { label: 'Bold', glyph: 'B', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
-      { label: 'Italic', glyph: 'I', shortcut: 'Mod-I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
-      { label: 'Underline', glyph: 'U', shortcut: 'Mod-U', run: (e) => e.chain().focus().toggleUnderline().run(), active: (e) => e.isActive('underline') },
-      { label: 'Strikethrough', glyph: 'S', shortcut: 'Mod-Shift-S', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
-      { label: 'Inline code', glyph: '</>', shortcut: 'Mod-E', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
+      { label: 'Bold', glyph: 'B', look: 'bold', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
+      { label: 'Italic', glyph: 'I', look: 'italic', shortcut: 'Mod-I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
+      { label: 'Underline', glyph: 'U', look: 'underline', shortcut: 'Mod-U', run: (e) => e.chain().focus().toggleUnderline().run(), active: (e) => e.isActive('underline') },
+      { label: 'Strikethrough', glyph: 'S', look: 'strikethrough', shortcut: 'Mod-Shift-S', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
+      { label: 'Inline code', glyph: '</>', look: 'inline-code', shortcut: 'Mod-E', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
       { label: 'Link', icon: 'link', shortcut: 'Mod-K', run: () => onEditLink(), active: (e) => e.isActive('link') },
     ],
     [1, 2, 3].map((level) => ({
-      label: `Heading ${level}`,
+      label: `H${level}, heading ${level}`,
       glyph: `H${level}`,
+      look: 'heading',
       shortcut: `Mod-Alt-${level}`,
       run: (e: Editor) => e.chain().focus().toggleHeading({ level: level as 1 | 2 | 3 }).run(),
       active: (e: Editor) => e.isActive('heading', { level }),
@@ -68,7 +72,7 @@ export function createToolbar(editor: Editor, onEditLink: () => void): HTMLEleme
       const button = h(
         'button',
         {
-          class: `toolbar__button${action.glyph ? ` toolbar__button--${action.label.toLowerCase().replace(/\s+/g, '-')}` : ''}`,
+          class: `toolbar__button${action.look ? ` toolbar__button--${action.look}` : ''}`,
           attrs: { type: 'button', 'aria-label': action.label, title: hint, tabindex: buttons.length === 0 ? 0 : -1 },
           on: { click: () => (action.enabled?.(editor) ?? true) && action.run(editor) },
         },

@@ -143,6 +143,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     { class: 'doc-header' },
     h('div', { class: 'doc-header__row' },
       h('a', { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
+      title.heading,
       title.input,
       writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
       h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),

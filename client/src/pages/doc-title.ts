@@ -6,6 +6,8 @@ import { h } from '../ui/dom.js'
 export interface DocTitle {
   /** The field people type the title in. */
   input: HTMLInputElement
+  /** The page's one top heading: the title, for screen readers (the field shows it to everyone else). */
+  heading: HTMLHeadingElement
   /** The title now, trimmed. */
   current(): string
 }
@@ -28,9 +30,11 @@ export function createDocTitle({ title, writer, editor, onChange }: DocTitleOpti
     attrs: { type: 'text', 'aria-label': 'Document title', placeholder: 'Untitled', autocomplete: 'off', spellcheck: 'true' },
   })
   input.readOnly = !writer
+  const heading = h('h1', { class: 'visually-hidden' })
   let current = ''
   bindTitle(input, title, (next) => {
     current = next.trim()
+    heading.textContent = current || 'Untitled'
     document.title = `${current || 'Untitled'} · Quire`
     onChange(current)
   })
@@ -42,5 +46,5 @@ export function createDocTitle({ title, writer, editor, onChange }: DocTitleOpti
     // Tiptap moves the focus on the next frame; keys typed before then would land in the title.
     body.view.focus()
   })
-  return { input, current: () => current }
+  return { input, heading, current: () => current }
 }
