@@ -81,7 +81,7 @@ describe('Markdown export', () => {
     const markdown = formats.export(doc, 'markdown', '').body
     expect(markdown).toBe('plain <u>under **both**</u>')
     expect(markdown).not.toContain('++')
-    expect(formats.parse('A <u>word</u> and ++old++ one.', 'markdown').content).toEqual([
+    expect(formats.parse('A <u>word</u> and ++old++ one.', 'markdown', 128).content).toEqual([
       paragraph(text('A '), text('word', 'underline'), text(' and '), text('old', 'underline'), text(' one.')),
     ])
   })
