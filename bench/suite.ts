@@ -37,7 +37,11 @@ const { values } = parseArgs({
 })
 
 const settings = values.quick ? QUICK : FULL
-const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean)
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 const serverIds = list(values.servers) ?? [...DEFAULT_SERVERS]
 const scenarioIds = list(values.scenarios) ?? SCENARIOS.map((scenario) => scenario.id)
 for (const id of serverIds) if (!ALL_SERVERS.some((kind) => kind.id === id)) throw new Error(`unknown server ${id}`)
@@ -90,7 +94,7 @@ try {
         results[scenario.id]![kind.id] = await scenario.run(kind, context)
         log(`  (${((Date.now() - began) / 1000).toFixed(1)} s)`)
       } catch (error) {
-        log(`  failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+        log(`  failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
         results[scenario.id]![kind.id] = { error: error instanceof Error ? error.message : String(error) }
       }
     }

@@ -18,7 +18,7 @@ const KILOBYTES = Number(values.kilobytes)
 const VERSIONS = Number(values.versions)
 // Words drawn at random (seeded) from letters: text that compresses like prose, not like a refrain.
 let seed = 42
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
 const word = () => Array.from({ length: 2 + Math.floor(random() * 8) }, () => 'etaoinshrdlucmfwypvbgkjqxz'[Math.floor(random() ** 2 * 26)]).join('')
 
 async function diskBytes(dir: string): Promise<number> {

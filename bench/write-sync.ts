@@ -39,5 +39,7 @@ for (const syncWrites of [false, true]) {
   const perSecond = BATCHES / ((performance.now() - started) / 1000)
   await store.close()
   await rm(dir, { recursive: true, force: true })
-  console.log(`| ${syncWrites} | ${(percentile(times, 0.5) * 1000).toFixed(0)} µs | ${(percentile(times, 0.99) * 1000).toFixed(0)} µs | ${perSecond.toFixed(0)} |`)
+  console.log(
+    `| ${syncWrites} | ${(percentile(times, 0.5) * 1000).toFixed(0)} µs | ${(percentile(times, 0.99) * 1000).toFixed(0)} µs | ${perSecond.toFixed(0)} |`,
+  )
 }

@@ -63,7 +63,9 @@ export async function installImageNode(log: (line: string) => void, repo = REPO)
   const partial = await mkdtemp(join(cache, 'partial-'))
   try {
     log(`${spec}: npm pack, from the npm registry (once; kept in .cache/node/)`)
-    const packed = JSON.parse(await must('npm', ['pack', spec, '--json', '--pack-destination', partial], { cwd: partial, timeoutMs: 10 * 60_000 })) as { filename: string }[]
+    const packed = JSON.parse(await must('npm', ['pack', spec, '--json', '--pack-destination', partial], { cwd: partial, timeoutMs: 10 * 60_000 })) as {
+      filename: string
+    }[]
     const tarball = join(partial, packed[0]?.filename ?? '')
     await must('tar', ['-xzf', tarball, '-C', partial, '--strip-components=1', 'package/bin/node', 'package/LICENSE'])
     await rm(tarball)

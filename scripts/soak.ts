@@ -116,7 +116,10 @@ async function restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   // The server is gone: nothing more can reach a witness, so this is all that was acknowledged.
   const shown = docs.map(({ witness }) => Y.encodeStateAsUpdate(witness.doc))
   try {
-    const onDisk = await readStore(dataDir, docs.map(({ doc }) => doc.id))
+    const onDisk = await readStore(
+      dataDir,
+      docs.map(({ doc }) => doc.id),
+    )
     docs.forEach(({ doc }, i) => {
       const acked = new Y.Doc()
       Y.applyUpdate(acked, shown[i]!)
@@ -235,7 +238,10 @@ failures.push(...divergent)
 serverUp = false
 const exit = await server.stop('SIGTERM')
 if (exit !== 0) failures.push(`the final SIGTERM ended the server with ${exit}`)
-const onDisk = await readStore(dataDir, docs.map(({ doc }) => doc.id)).catch((error: unknown) => {
+const onDisk = await readStore(
+  dataDir,
+  docs.map(({ doc }) => doc.id),
+).catch((error: unknown) => {
   failures.push(`the store did not open cleanly at the end: ${String(error)}`)
   return new Map<string, Y.Doc>()
 })

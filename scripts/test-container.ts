@@ -66,7 +66,11 @@ async function checkImage(built: BuiltImage): Promise<Tally> {
     log(`  ✗ image Node: ${node}, but the Dockerfile names ${imageNode().image}`)
   }
   // Production dependencies only, and the client's files where the server looks for them.
-  const inside = await runInImage(['sh', '-c', 'for path in node_modules/typescript node_modules/vite node_modules/vitest client/dist/index.html; do test -e "$path" && echo "$path"; done; true'])
+  const inside = await runInImage([
+    'sh',
+    '-c',
+    'for path in node_modules/typescript node_modules/vite node_modules/vitest client/dist/index.html; do test -e "$path" && echo "$path"; done; true',
+  ])
   const present = new Set(inside.split('\n').filter(Boolean))
   const devFound = [...present].filter((path) => path.startsWith('node_modules/'))
   if (devFound.length === 0 && present.has('client/dist/index.html')) {
@@ -74,7 +78,9 @@ async function checkImage(built: BuiltImage): Promise<Tally> {
     log('  ✓ image contents: no dev dependencies, the client built into client/dist')
   } else {
     tally.failed++
-    log(`  ✗ image contents: dev dependencies ${devFound.join(', ') || 'none'}; client/dist/index.html ${present.has('client/dist/index.html') ? 'present' : 'missing'}`)
+    log(
+      `  ✗ image contents: dev dependencies ${devFound.join(', ') || 'none'}; client/dist/index.html ${present.has('client/dist/index.html') ? 'present' : 'missing'}`,
+    )
   }
   return tally
 }

@@ -110,7 +110,7 @@ export function presenceState(index: number, move: number): string {
     assoc: 0,
   })
   return JSON.stringify({
-    user: { name: `Reader ${index}`, color: `#${(index * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}` },
+    user: { name: `Reader ${index}`, color: `#${((index * 2654435761) % 0xffffff).toString(16).padStart(6, '0')}` },
     cursor: { anchor: position(0), head: position(move % 5) },
   })
 }

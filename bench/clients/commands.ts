@@ -62,6 +62,4 @@ export interface RunReport {
   drained: boolean
 }
 
-export type Reply =
-  | { id: number; ok: true; result: Opened[] | RunReport | null }
-  | { id: number; ok: false; error: string }
+export type Reply = { id: number; ok: true; result: Opened[] | RunReport | null } | { id: number; ok: false; error: string }

@@ -89,11 +89,16 @@ export class LoadClient {
         this.closedEarly = true
         this.#onChange?.()
       })
-      await this.#until(timeoutMs, started, () => ws.readyState === WebSocket.OPEN, 'open', () => ws.once('open', () => this.#onChange?.()))
+      await this.#until(
+        timeoutMs,
+        started,
+        () => ws.readyState === WebSocket.OPEN,
+        'open',
+        () => ws.once('open', () => this.#onChange?.()),
+      )
       result.openMs = wallClockMs() - started
       for (const frame of this.wire.hello(EMPTY_STATE_VECTOR)) ws.send(frame)
-      const synced = () =>
-        (this.spec.framing === 'relay' || this.#step2At > 0) && expect.every(([id, clock]) => (this.held.get(id) ?? 0) >= clock)
+      const synced = () => (this.spec.framing === 'relay' || this.#step2At > 0) && expect.every(([id, clock]) => (this.held.get(id) ?? 0) >= clock)
       await this.#until(timeoutMs, started, synced, 'sync')
       result.step2Ms = this.spec.framing === 'relay' ? result.openMs : this.#step2At - started
       result.syncedMs = wallClockMs() - started

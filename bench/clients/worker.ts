@@ -48,9 +48,7 @@ async function drain(plan: Plan): Promise<boolean> {
   if (!anyClient) return true
   const counters = anyClient.counters
   for (;;) {
-    const caughtUp = plan.typists.every(
-      (typist) => counters.done(typist.slot) && lowestHeld(typist) >= counters.sent(typist.slot),
-    )
+    const caughtUp = plan.typists.every((typist) => counters.done(typist.slot) && lowestHeld(typist) >= counters.sent(typist.slot))
     if (caughtUp) return true
     if (wallClockMs() > until) return false
     await sleep(10)
@@ -106,6 +104,6 @@ async function handle(command: Command): Promise<Opened[] | RunReport | null> {
 port.on('message', ({ id, command }: { id: number; command: Command }) => {
   handle(command).then(
     (result) => port.postMessage({ id, ok: true, result } satisfies Reply),
-    (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Reply),
+    (error: unknown) => port.postMessage({ id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
   )
 })

@@ -8,14 +8,19 @@ import type { ServerId } from '../servers/server-kind.js'
 import type { Results } from './table.js'
 
 const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-fsync': '#5fc48a' }
-const SHORT: Record<ServerId, string> = { relay: 'raw relay', 'y-websocket': 'y-websocket', hocuspocus: 'Hocuspocus', quire: 'Quire', 'quire-fsync': 'Quire, fsync' }
+const SHORT: Record<ServerId, string> = {
+  relay: 'raw relay',
+  'y-websocket': 'y-websocket',
+  hocuspocus: 'Hocuspocus',
+  quire: 'Quire',
+  'quire-fsync': 'Quire, fsync',
+}
 const WIDTH = 980
 const HEIGHT = 400
 const PANEL = { top: 70, bottom: 330, leftA: 60, rightA: 480, leftB: 630, rightB: 950 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-const text = (x: number, y: number, content: string, attrs = '') =>
-  `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`
+const text = (x: number, y: number, content: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escape(content)}</text>`
 
 /** A round upper bound for an axis. */
 function niceMax(value: number): number {
@@ -48,8 +53,7 @@ export function renderChart(results: Results, servers: { id: ServerId; label: st
   const ticks = logTicks(Math.min(1, ...values), Math.max(10, ...values))
   const [low, high] = [ticks[0]!, ticks.at(-1)!]
   const x = (i: number) => PANEL.leftA + (PANEL.rightA - PANEL.leftA) * (counts.length > 1 ? i / (counts.length - 1) : 0.5)
-  const y = (v: number) =>
-    PANEL.bottom - ((PANEL.bottom - PANEL.top) * (Math.log10(Math.max(v, low)) - Math.log10(low))) / (Math.log10(high) - Math.log10(low))
+  const y = (v: number) => PANEL.bottom - ((PANEL.bottom - PANEL.top) * (Math.log10(Math.max(v, low)) - Math.log10(low))) / (Math.log10(high) - Math.log10(low))
 
   parts.push(text(PANEL.leftA, 40, 'Fan-out latency, send → every other client (ms, log scale)', 'font-weight="bold"'))
   parts.push(text(PANEL.leftA, 54, 'p99 solid · p95 dots · p50 dashed', 'font-size="10" fill="#555"'))
@@ -79,7 +83,9 @@ export function renderChart(results: Results, servers: { id: ServerId; label: st
     parts.push(`<rect x="${PANEL.leftB}" y="${top}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[row.id]}"/>`)
     const label = `${Math.round(row.result!.updatesPerSecond)} /s · ${Math.round(row.result!.serverCpuMicrosPerUpdate)} µs`
     const inside = length > 150
-    parts.push(text(inside ? PANEL.leftB + length - 6 : PANEL.leftB + length + 6, top + barHeight / 2 + 4, label, inside ? 'text-anchor="end" fill="#fff"' : ''))
+    parts.push(
+      text(inside ? PANEL.leftB + length - 6 : PANEL.leftB + length + 6, top + barHeight / 2 + 4, label, inside ? 'text-anchor="end" fill="#fff"' : ''),
+    )
   })
 
   servers.forEach((s, i) => {

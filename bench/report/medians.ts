@@ -41,5 +41,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const run of runs) for (const [id, label] of Object.entries(run.environment.servers)) servers.set(id as ServerId, label)
   const dates = runs.map((run) => run.environment.date.slice(0, 16).replace('T', ' ')).sort()
   console.log(`Medians of ${runs.length} runs (${dates[0]} … ${dates.at(-1)} UTC)\n`)
-  console.log(renderTable(results, [...servers].map(([id, label]) => ({ id, label }))))
+  console.log(
+    renderTable(
+      results,
+      [...servers].map(([id, label]) => ({ id, label })),
+    ),
+  )
 }

@@ -24,7 +24,9 @@ const BEGIN = '<!-- bench:begin -->'
 const END = '<!-- bench:end -->'
 
 export function describeRun(environment: Environment): string {
-  const packages = Object.entries(environment.packages).map(([name, version]) => `${name} ${version}`).join(', ')
+  const packages = Object.entries(environment.packages)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')
   return [
     `${environment.quick ? 'Quick run' : 'Full run'} of ${environment.date.slice(0, 16).replace('T', ' ')} UTC, commit ${environment.commit}, ` +
       `${environment.durationS} s: Node ${environment.node}, ${environment.cores} × ${environment.cpu}, ${environment.memoryGiB} GiB.`,

@@ -50,10 +50,19 @@ function rows(results: Results, servers: ServerId[]): Row[] {
       return relayThroughput ? `${whole(t.updatesPerSecond)} (×${fixed(t.updatesPerSecond / relayThroughput, 2)})` : whole(t.updatesPerSecond)
     },
   })
-  out.push({ figure: 'server CPU per update (µs)', cell: (s) => { const t = get(results, 'throughput', s); return t && whole(t.serverCpuMicrosPerUpdate) } })
+  out.push({
+    figure: 'server CPU per update (µs)',
+    cell: (s) => {
+      const t = get(results, 'throughput', s)
+      return t && whole(t.serverCpuMicrosPerUpdate)
+    },
+  })
   out.push({
     figure: 'CPU busy meanwhile, % of one core: server / load clients / other processes',
-    cell: (s) => { const t = get(results, 'throughput', s); return t && `${whole(t.serverCpuPercent)} / ${whole(t.clientCpuPercent)} / ${whole(t.otherCpuPercent)}` },
+    cell: (s) => {
+      const t = get(results, 'throughput', s)
+      return t && `${whole(t.serverCpuPercent)} / ${whole(t.clientCpuPercent)} / ${whole(t.otherCpuPercent)}`
+    },
   })
   out.push({
     figure: 'converged: every client / a fresh client',
@@ -76,13 +85,25 @@ function rows(results: Results, servers: ServerId[]): Row[] {
   const docs = servers.map((s) => get(results, 'many-docs', s)?.docs).find((n) => n !== undefined)
   out.push({
     figure: `${whole(docs ?? NaN)} documents × 2 clients: RSS per document with its 2 sockets, after GC (KiB; live heap)`,
-    cell: (s) => { const m = get(results, 'many-docs', s); return m && `${whole(m.kibPerDocument)} (${whole(m.heapKibPerDocument)})` },
+    cell: (s) => {
+      const m = get(results, 'many-docs', s)
+      return m && `${whole(m.kibPerDocument)} (${whole(m.heapKibPerDocument)})`
+    },
   })
   out.push({
     figure: 'the same per second socket (KiB; live heap)',
-    cell: (s) => { const m = get(results, 'many-docs', s); return m && `${whole(m.kibPerSocket)} (${whole(m.heapKibPerSocket)})` },
+    cell: (s) => {
+      const m = get(results, 'many-docs', s)
+      return m && `${whole(m.kibPerSocket)} (${whole(m.heapKibPerSocket)})`
+    },
   })
-  out.push({ figure: 'many documents: connections/s until synced', cell: (s) => { const m = get(results, 'many-docs', s); return m && whole(m.connectionsPerSecond) } })
+  out.push({
+    figure: 'many documents: connections/s until synced',
+    cell: (s) => {
+      const m = get(results, 'many-docs', s)
+      return m && whole(m.connectionsPerSecond)
+    },
+  })
   const loadCell = (pick: (c: ColdLoadResult) => ColdLoadResult['asStored']) => (s: ServerId) => {
     const c = get(results, 'cold-load', s)
     if (!c) return undefined
@@ -91,26 +112,60 @@ function rows(results: Results, servers: ServerId[]): Row[] {
     return `${ms(t.fullDocumentMs)}${early}`
   }
   const updates = servers.map((s) => get(results, 'cold-load', s)?.updates).find((n) => n !== undefined)
-  out.push({ figure: `cold load of ${whole(updates ?? NaN)} updates after a restart, as stored: connect → whole document (ms)`, cell: loadCell((c) => c.asStored) })
+  out.push({
+    figure: `cold load of ${whole(updates ?? NaN)} updates after a restart, as stored: connect → whole document (ms)`,
+    cell: loadCell((c) => c.asStored),
+  })
   out.push({ figure: 'the same after the server compacted its store (ms)', cell: loadCell((c) => c.compacted) })
   out.push({
     figure: 'bytes on disk: as stored / compacted (KiB)',
-    cell: (s) => { const c = get(results, 'cold-load', s); return c && `${whole(c.asStored.bytesOnDisk / 1024)} / ${whole(c.compacted.bytesOnDisk / 1024)}` },
+    cell: (s) => {
+      const c = get(results, 'cold-load', s)
+      return c && `${whole(c.asStored.bytesOnDisk / 1024)} / ${whole(c.compacted.bytesOnDisk / 1024)}`
+    },
   })
   const storm = servers.map((s) => get(results, 'join-storm', s)).find(Boolean)
   out.push({
-    figure: storm ? `join storm, ${storm.clients} clients on ${fixed(storm.docBytes / 2 ** 20)} MiB: synced p50 / p99 (ms)` : 'join storm: synced p50 / p99 (ms)',
-    cell: (s) => { const j = get(results, 'join-storm', s); return j && `${ms(j.syncedP50Ms)} / ${ms(j.syncedP99Ms)}` },
+    figure: storm
+      ? `join storm, ${storm.clients} clients on ${fixed(storm.docBytes / 2 ** 20)} MiB: synced p50 / p99 (ms)`
+      : 'join storm: synced p50 / p99 (ms)',
+    cell: (s) => {
+      const j = get(results, 'join-storm', s)
+      return j && `${ms(j.syncedP50Ms)} / ${ms(j.syncedP99Ms)}`
+    },
   })
-  out.push({ figure: 'join storm: peak RSS (MiB) / server CPU (ms)', cell: (s) => { const j = get(results, 'join-storm', s); return j && `${whole(j.peakRssMiB)} / ${whole(j.serverCpuMs)}` } })
+  out.push({
+    figure: 'join storm: peak RSS (MiB) / server CPU (ms)',
+    cell: (s) => {
+      const j = get(results, 'join-storm', s)
+      return j && `${whole(j.peakRssMiB)} / ${whole(j.serverCpuMs)}`
+    },
+  })
   const pres = servers.map((s) => get(results, 'presence', s)).find(Boolean)
   out.push({
-    figure: pres ? `presence, ${pres.watchers} watchers: server µs per update per watcher, caret / document (ratio)` : 'presence: µs per update per watcher, caret / document',
-    cell: (s) => { const p = get(results, 'presence', s); return p && `${fixed(p.awarenessMicrosPerWatcher, 2)} / ${fixed(p.updateMicrosPerWatcher, 2)} (${fixed(p.ratio, 2)})` },
+    figure: pres
+      ? `presence, ${pres.watchers} watchers: server µs per update per watcher, caret / document (ratio)`
+      : 'presence: µs per update per watcher, caret / document',
+    cell: (s) => {
+      const p = get(results, 'presence', s)
+      return p && `${fixed(p.awarenessMicrosPerWatcher, 2)} / ${fixed(p.updateMicrosPerWatcher, 2)} (${fixed(p.ratio, 2)})`
+    },
   })
   const sent = servers.map((s) => get(results, 'durability', s)?.paced.sent).find((n) => n !== undefined)
-  out.push({ figure: `SIGKILL right after the last echo, ${whole(sent ?? NaN)} updates at 200/s: lost`, cell: (s) => { const d = get(results, 'durability', s); return d && whole(d.paced.lost) } })
-  out.push({ figure: 'the same, flat out: lost', cell: (s) => { const d = get(results, 'durability', s); return d && whole(d.flatOut.lost) } })
+  out.push({
+    figure: `SIGKILL right after the last echo, ${whole(sent ?? NaN)} updates at 200/s: lost`,
+    cell: (s) => {
+      const d = get(results, 'durability', s)
+      return d && whole(d.paced.lost)
+    },
+  })
+  out.push({
+    figure: 'the same, flat out: lost',
+    cell: (s) => {
+      const d = get(results, 'durability', s)
+      return d && whole(d.flatOut.lost)
+    },
+  })
   return out
 }
 
@@ -126,17 +181,47 @@ function targets(results: Results): Target[] {
   const q = <K extends keyof Typed>(k: K) => get(results, k, 'quire')
   const fan = (server: ServerId, clients: number) => get(results, 'fanout', server)?.find((p) => p.clients === clients)?.p99
   return [
-    { goal: 'throughput ≥ 1.25 × Hocuspocus', measured: () => ratio(q('throughput')?.updatesPerSecond, get(results, 'throughput', 'hocuspocus')?.updatesPerSecond), pass: (v) => v >= 1.25 },
-    { goal: 'server CPU per update ≤ 0.8 × Hocuspocus', measured: () => ratio(q('throughput')?.serverCpuMicrosPerUpdate, get(results, 'throughput', 'hocuspocus')?.serverCpuMicrosPerUpdate), pass: (v) => v <= 0.8 },
+    {
+      goal: 'throughput ≥ 1.25 × Hocuspocus',
+      measured: () => ratio(q('throughput')?.updatesPerSecond, get(results, 'throughput', 'hocuspocus')?.updatesPerSecond),
+      pass: (v) => v >= 1.25,
+    },
+    {
+      goal: 'server CPU per update ≤ 0.8 × Hocuspocus',
+      measured: () => ratio(q('throughput')?.serverCpuMicrosPerUpdate, get(results, 'throughput', 'hocuspocus')?.serverCpuMicrosPerUpdate),
+      pass: (v) => v <= 0.8,
+    },
     { goal: 'fan-out p99, 10 clients ≤ 1.1 × the relay', measured: () => ratio(fan('quire', 10), fan('relay', 10)), pass: (v) => v <= 1.1 },
     { goal: 'fan-out p99, 50 clients ≤ 1.1 × the relay', measured: () => ratio(fan('quire', 50), fan('relay', 50)), pass: (v) => v <= 1.1 },
-    { goal: 'cold load as stored ≤ 0.15 × Hocuspocus', measured: () => ratio(q('cold-load')?.asStored.fullDocumentMs, get(results, 'cold-load', 'hocuspocus')?.asStored.fullDocumentMs), pass: (v) => v <= 0.15 },
-    { goal: 'cold load compacted ≤ 0.15 × Hocuspocus', measured: () => ratio(q('cold-load')?.compacted.fullDocumentMs, get(results, 'cold-load', 'hocuspocus')?.compacted.fullDocumentMs), pass: (v) => v <= 0.15 },
-    { goal: 'memory per document ≤ 0.5 × y-websocket', measured: () => ratio(q('many-docs')?.kibPerDocument, get(results, 'many-docs', 'y-websocket')?.kibPerDocument), pass: (v) => v <= 0.5 },
-    { goal: 'presence: caret update per watcher ≤ document update', measured: () => { const p = q('presence'); return p && { value: p.ratio, text: `×${fixed(p.ratio, 2)}` } }, pass: (v) => v <= 1 },
+    {
+      goal: 'cold load as stored ≤ 0.15 × Hocuspocus',
+      measured: () => ratio(q('cold-load')?.asStored.fullDocumentMs, get(results, 'cold-load', 'hocuspocus')?.asStored.fullDocumentMs),
+      pass: (v) => v <= 0.15,
+    },
+    {
+      goal: 'cold load compacted ≤ 0.15 × Hocuspocus',
+      measured: () => ratio(q('cold-load')?.compacted.fullDocumentMs, get(results, 'cold-load', 'hocuspocus')?.compacted.fullDocumentMs),
+      pass: (v) => v <= 0.15,
+    },
+    {
+      goal: 'memory per document ≤ 0.5 × y-websocket',
+      measured: () => ratio(q('many-docs')?.kibPerDocument, get(results, 'many-docs', 'y-websocket')?.kibPerDocument),
+      pass: (v) => v <= 0.5,
+    },
+    {
+      goal: 'presence: caret update per watcher ≤ document update',
+      measured: () => {
+        const p = q('presence')
+        return p && { value: p.ratio, text: `×${fixed(p.ratio, 2)}` }
+      },
+      pass: (v) => v <= 1,
+    },
     {
       goal: 'durability: 0 lost in every run',
-      measured: () => { const d = q('durability'); return d && { value: d.paced.lost + d.flatOut.lost, text: `${d.paced.lost} + ${d.flatOut.lost} lost` } },
+      measured: () => {
+        const d = q('durability')
+        return d && { value: d.paced.lost + d.flatOut.lost, text: `${d.paced.lost} + ${d.flatOut.lost} lost` }
+      },
       pass: (v) => v === 0,
     },
   ]

@@ -66,7 +66,14 @@ async function timeLoad(context: ScenarioContext, kind: ServerKind, golden: stri
   }
 }
 
-async function timeLoads(context: ScenarioContext, kind: ServerKind, golden: string, doc: DocRef, expect: Expectation, counters: SharedCounters): Promise<LoadTimes> {
+async function timeLoads(
+  context: ScenarioContext,
+  kind: ServerKind,
+  golden: string,
+  doc: DocRef,
+  expect: Expectation,
+  counters: SharedCounters,
+): Promise<LoadTimes> {
   const runs = []
   for (let i = 0; i < context.settings.coldLoad.runs; i++) runs.push(await timeLoad(context, kind, golden, doc, expect, counters))
   return {

@@ -55,8 +55,7 @@ export const throughput: Scenario<ThroughputResult> = {
       const { serverSeconds, wallSeconds, clientCpuPercent, otherCpuPercent } = cpu.read()
       const updates = acked() - acked0
       const report = await running
-      const everyClientHoldsAll =
-        report.drained && report.lowestHeld.every(([slot, clock]) => clock >= counters.sent(slot)) && report.gaps === 0
+      const everyClientHoldsAll = report.drained && report.lowestHeld.every(([slot, clock]) => clock >= counters.sent(slot)) && report.gaps === 0
 
       let serverHoldsAll: boolean | null = null
       if (kind.stateful) {

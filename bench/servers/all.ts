@@ -9,4 +9,3 @@ export const ALL_SERVERS: readonly ServerKind[] = [relay, yWebsocket, hocuspocus
 
 /** The servers of a run without --servers. */
 export const DEFAULT_SERVERS: readonly ServerId[] = ['relay', 'y-websocket', 'hocuspocus', 'quire']
-

@@ -142,7 +142,11 @@ describe('accessibility', () => {
     expect(bar.opaque).toBe(true)
     expect(bar.textUnder).toBe(false)
     // The toolbar is part of it, so formatting stays at hand.
-    expect(await page.getByRole('toolbar', { name: 'Formatting' }).evaluate((toolbar) => toolbar.getBoundingClientRect().top >= 0 && toolbar.getBoundingClientRect().bottom <= 110)).toBe(true)
+    expect(
+      await page
+        .getByRole('toolbar', { name: 'Formatting' })
+        .evaluate((toolbar) => toolbar.getBoundingClientRect().top >= 0 && toolbar.getBoundingClientRect().bottom <= 110),
+    ).toBe(true)
   })
 
   it('ran under the server’s Content-Security-Policy without a violation', () => {

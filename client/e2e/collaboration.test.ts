@@ -31,7 +31,10 @@ describe('two people editing one document', () => {
     const viewport = { width: 720, height: 540 }
     ada = await openPage(await personContext(app.browser, viewport, '#2d6cb5'), docLinkFor(app.server.url, doc.id, doc.keys.owner))
     grace = await openPage(await personContext(app.browser, viewport, '#b03a6b'), docLinkFor(app.server.url, doc.id, doc.keys.edit))
-    for (const [person, name] of [[ada, 'Ada'], [grace, 'Grace']] as const) {
+    for (const [person, name] of [
+      [ada, 'Ada'],
+      [grace, 'Grace'],
+    ] as const) {
       await person.page.locator(EDITOR).waitFor()
       await setName(person.page, name)
       expect(await person.page.inputValue('.doc-title')).toBe('Team plans')

@@ -26,9 +26,12 @@ describe('the colours of the people here', () => {
     for (const name of ['Ada', 'Grace', 'Linus']) {
       const context = await app.browser.newContext()
       // The same remembered colour for all three (set once: a reload keeps what the page saved).
-      await context.addInitScript((identity) => {
-        if (localStorage.getItem('quire.identity') === null) localStorage.setItem('quire.identity', identity)
-      }, JSON.stringify({ name, color: '#2d6cb5' }))
+      await context.addInitScript(
+        (identity) => {
+          if (localStorage.getItem('quire.identity') === null) localStorage.setItem('quire.identity', identity)
+        },
+        JSON.stringify({ name, color: '#2d6cb5' }),
+      )
       const person = await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.edit))
       await person.page.locator(EDITOR).waitFor()
       people.push(person)
@@ -36,12 +39,18 @@ describe('the colours of the people here', () => {
 
     // Every page shows the same three people, in three different colours.
     const agreed = () =>
-      waitFor('three people in three colours, the same on every page', async () => {
-        const seen = await Promise.all(people.map((person) => coloursShown(person.page)))
-        const first = JSON.stringify(Object.entries(seen[0]!).sort())
-        const colours = new Set(Object.values(seen[0]!))
-        return Object.keys(seen[0]!).length === 3 && colours.size === 3 && seen.every((one) => JSON.stringify(Object.entries(one).sort()) === first) && seen[0]
-      }, 20_000)
+      waitFor(
+        'three people in three colours, the same on every page',
+        async () => {
+          const seen = await Promise.all(people.map((person) => coloursShown(person.page)))
+          const first = JSON.stringify(Object.entries(seen[0]!).sort())
+          const colours = new Set(Object.values(seen[0]!))
+          return (
+            Object.keys(seen[0]!).length === 3 && colours.size === 3 && seen.every((one) => JSON.stringify(Object.entries(one).sort()) === first) && seen[0]
+          )
+        },
+        20_000,
+      )
     await agreed()
 
     // Grace picks Moss from the colour picker beside her name: everyone sees it, and her page keeps it.
@@ -59,7 +68,11 @@ describe('the colours of the people here', () => {
     await grace.reload()
     await grace.locator(EDITOR).waitFor()
     expect(await grace.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).toBe('Your colour: Moss')
-    expect(JSON.parse((await grace.evaluate(() => localStorage.getItem('quire.identity')))!)).toMatchObject({ name: 'Grace', color: '#4a7a1c', colorChosen: true })
+    expect(JSON.parse((await grace.evaluate(() => localStorage.getItem('quire.identity')))!)).toMatchObject({
+      name: 'Grace',
+      color: '#4a7a1c',
+      colorChosen: true,
+    })
     await agreed()
     expect(cspViolations(people.flatMap((person) => person.errors))).toEqual([])
   })

@@ -24,11 +24,15 @@ async function route(app: HTMLElement): Promise<void> {
 const app = document.querySelector<HTMLElement>('#app')
 if (app) {
   route(app).catch((error: unknown) => {
-    showMessagePage(app, {
-      title: 'Something went wrong',
-      body: error instanceof Error ? error.message : 'The page could not be shown.',
-      retry: true,
-    }, () => location.reload())
+    showMessagePage(
+      app,
+      {
+        title: 'Something went wrong',
+        body: error instanceof Error ? error.message : 'The page could not be shown.',
+        retry: true,
+      },
+      () => location.reload(),
+    )
   })
 }
 registerServiceWorker()

@@ -6,7 +6,15 @@ import { countChanges, renderDiff } from '../src/ui/diff-view.js'
 
 const blocks: DiffBlock[] = [
   { op: 'same', text: 'Intro' },
-  { op: 'changed', words: [{ op: 'same', text: 'The ' }, { op: 'removed', text: 'quick' }, { op: 'added', text: 'slow' }, { op: 'same', text: ' fox' }] },
+  {
+    op: 'changed',
+    words: [
+      { op: 'same', text: 'The ' },
+      { op: 'removed', text: 'quick' },
+      { op: 'added', text: 'slow' },
+      { op: 'same', text: ' fox' },
+    ],
+  },
   { op: 'removed', text: 'Gone since' },
   { op: 'added', text: 'New since' },
 ]
@@ -35,7 +43,13 @@ describe('a version’s text with what changed since', () => {
     const elements = renderDiff(
       [
         { op: 'added', text: hostile },
-        { op: 'changed', words: [{ op: 'removed', text: hostile }, { op: 'same', text: '<b>kept</b>' }] },
+        {
+          op: 'changed',
+          words: [
+            { op: 'removed', text: hostile },
+            { op: 'same', text: '<b>kept</b>' },
+          ],
+        },
       ],
       true,
     )
@@ -102,7 +116,13 @@ describe('a version’s blocks shown as what they are', () => {
     const isTextblock = (type: string) => ['paragraph', 'heading', 'codeBlock'].includes(type)
     expect(blockKinds(doc, isTextblock)).toEqual([
       { type: 'heading', level: 1, containers: [] },
-      { type: 'paragraph', containers: [{ id: 1, type: 'taskList' }, { id: 2, type: 'taskItem', checked: true }] },
+      {
+        type: 'paragraph',
+        containers: [
+          { id: 1, type: 'taskList' },
+          { id: 2, type: 'taskItem', checked: true },
+        ],
+      },
       { type: 'paragraph', containers: [{ id: 3, type: 'blockquote' }] },
       { type: 'paragraph', containers: [{ id: 3, type: 'blockquote' }] },
     ])

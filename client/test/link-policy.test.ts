@@ -14,7 +14,15 @@ describe('normalizeHref', () => {
   })
 
   it('refuses every other scheme, however it is disguised', () => {
-    for (const href of ['javascript:alert(1)', 'JavaScript:alert(1)', 'java\tscript:alert(1)', ' data:text/html,<b>x</b>', 'file:///etc/passwd', 'vbscript:x', 'ftp://example.org']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      ' data:text/html,<b>x</b>',
+      'file:///etc/passwd',
+      'vbscript:x',
+      'ftp://example.org',
+    ]) {
       expect(normalizeHref(href), href).toBeUndefined()
     }
   })

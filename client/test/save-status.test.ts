@@ -19,7 +19,9 @@ describe('describeStatus', () => {
   it('says what happened when the server ended the connection for good', () => {
     expect(describeStatus({ ...writer, connection: 'closed', closeCode: CloseCode.documentDeleted })).toEqual({ kind: 'closed', label: 'Document deleted' })
     expect(describeStatus({ ...writer, connection: 'closed', closeCode: CloseCode.keyRevoked }).label).toBe('Link revoked')
-    expect(describeStatus({ canWrite: false, connection: 'closed', pending: false, kept: true, closeCode: CloseCode.documentDeleted }).label).toBe('Document deleted')
+    expect(describeStatus({ canWrite: false, connection: 'closed', pending: false, kept: true, closeCode: CloseCode.documentDeleted }).label).toBe(
+      'Document deleted',
+    )
     expect(describeStatus({ ...writer, connection: 'closed' }).label).toBe('Disconnected')
   })
 

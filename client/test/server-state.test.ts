@@ -8,8 +8,7 @@ function pair() {
   const client = new Y.Doc()
   const known = new ServerState()
   /** The server's answer to a sync step 1 with the given state vector: what the client learns from. */
-  const answer = (vector: Map<number, number> = known.probeVector(client)) =>
-    known.learnUpdate(Y.encodeStateAsUpdate(server, Y.encodeStateVector(vector)))
+  const answer = (vector: Map<number, number> = known.probeVector(client)) => known.learnUpdate(Y.encodeStateAsUpdate(server, Y.encodeStateVector(vector)))
   /** The client's changes reach the server (what the provider sends). */
   const send = () => Y.applyUpdate(server, Y.encodeStateAsUpdate(client, Y.encodeStateVector(server)))
   return { server, client, known, answer, send }

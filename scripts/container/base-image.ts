@@ -18,7 +18,11 @@ import { must, run } from './commands.js'
 export function debianMirror(suite: string): string | undefined {
   const files = ['/etc/apt/sources.list']
   if (existsSync('/etc/apt/sources.list.d')) {
-    files.push(...readdirSync('/etc/apt/sources.list.d').filter((name) => /\.(list|sources)$/.test(name)).map((name) => `/etc/apt/sources.list.d/${name}`))
+    files.push(
+      ...readdirSync('/etc/apt/sources.list.d')
+        .filter((name) => /\.(list|sources)$/.test(name))
+        .map((name) => `/etc/apt/sources.list.d/${name}`),
+    )
   }
   for (const file of files.filter((path) => existsSync(path))) {
     const text = readFileSync(file, 'utf8')
@@ -107,7 +111,9 @@ export async function ensureBaseImage(cacheDir: string, log: (line: string) => v
     await cp(npm, join(rootfs, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true })
     await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'))
     await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'))
-    await must('chroot', [rootfs, 'sh', '-c', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'], { env: CHROOT_ENV })
+    await must('chroot', [rootfs, 'sh', '-c', 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'], {
+      env: CHROOT_ENV,
+    })
     // The binary runs only if Debian has every library it links against.
     const nodeSays = (await must('chroot', [rootfs, 'node', '--version'], { env: CHROOT_ENV })).trim()
     if (nodeSays !== `v${version}`) throw new Error(`node in the base image says ${nodeSays}, expected v${version}`)

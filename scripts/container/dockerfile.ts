@@ -46,9 +46,10 @@ function commandOf(text: string): string[] | string {
 }
 
 function flagsOf(instruction: Instruction): Map<string, string> {
-  const flags = 'getFlags' in instruction && typeof instruction.getFlags === 'function'
-    ? (instruction.getFlags() as { getName(): string; getValue(): string | null }[])
-    : []
+  const flags =
+    'getFlags' in instruction && typeof instruction.getFlags === 'function'
+      ? (instruction.getFlags() as { getName(): string; getValue(): string | null }[])
+      : []
   return new Map(flags.map((flag) => [flag.getName(), flag.getValue() ?? '']))
 }
 
@@ -59,9 +60,7 @@ function propertiesOf(instruction: Instruction): [string, string][] {
 
 export function parseDockerfile(text: string): ImageSpec {
   const dockerfile = DockerfileParser.parse(text)
-  const args = new Map(
-    dockerfile.getInitialARGs().map((arg) => [arg.getProperty()?.getName() ?? '', arg.getProperty()?.getValue() ?? undefined]),
-  )
+  const args = new Map(dockerfile.getInitialARGs().map((arg) => [arg.getProperty()?.getName() ?? '', arg.getProperty()?.getValue() ?? undefined]))
   const stages: Stage[] = []
   for (const instruction of dockerfile.getInstructions()) {
     if (instruction.getKeyword() === 'FROM') {
@@ -107,9 +106,7 @@ export function parseDockerfile(text: string): ImageSpec {
       case 'HEALTHCHECK': {
         const subcommand = content.trim().split(/\s+/)[0] ?? ''
         runtime.healthcheck =
-          subcommand.toUpperCase() === 'CMD'
-            ? { flags: flagsOf(instruction), command: commandOf(content.trim().slice(subcommand.length)) }
-            : undefined
+          subcommand.toUpperCase() === 'CMD' ? { flags: flagsOf(instruction), command: commandOf(content.trim().slice(subcommand.length)) } : undefined
         break
       }
       case 'CMD':

@@ -26,7 +26,9 @@ const NPROC = 4096
 
 /** This process's hard limit of open files (a container may not be given more). */
 function hardOpenFiles(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((text) => text.startsWith('Max open files'))
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('Max open files'))
   const hard = Number(line?.trim().split(/\s+/)[4])
   return Number.isFinite(hard) ? Math.min(hard, 65536) : 1024
 }
@@ -82,11 +84,24 @@ export async function buildImage(repo: string, cacheDir: string, log: (line: str
   }
   const ca = hostCaBundle()
   const args = [
-    'build', '--runtime', 'runc', '--format', 'docker', '--network=host', '--pull=never', '--jobs', '2',
+    'build',
+    '--runtime',
+    'runc',
+    '--format',
+    'docker',
+    '--network=host',
+    '--pull=never',
+    '--jobs',
+    '2',
     ...limits(),
     ...(ca ? ['--secret', `id=npm_ca,src=${ca}`] : []),
-    '--build-arg', `NODE_IMAGE=${base}`,
-    '--tag', IMAGE, '--file', join(repo, 'Dockerfile'), repo,
+    '--build-arg',
+    `NODE_IMAGE=${base}`,
+    '--tag',
+    IMAGE,
+    '--file',
+    join(repo, 'Dockerfile'),
+    repo,
   ]
   log(`podman ${args.join(' ')}`)
   const started = Date.now()
@@ -112,8 +127,18 @@ export class BaseImageError extends Error {
 export async function startContainer(name: string, volume: string): Promise<Started> {
   const port = await freePort()
   const ran = await run('podman', [
-    'run', '--detach', '--runtime', 'runc', ...limits(),
-    '--name', name, '--publish', `127.0.0.1:${port}:3000`, '--volume', `${volume}:/data`, IMAGE,
+    'run',
+    '--detach',
+    '--runtime',
+    'runc',
+    ...limits(),
+    '--name',
+    name,
+    '--publish',
+    `127.0.0.1:${port}:3000`,
+    '--volume',
+    `${volume}:/data`,
+    IMAGE,
   ])
   // Without systemd podman cannot schedule the health check's timer and says so; the check
   // itself runs on demand below.

@@ -45,7 +45,13 @@ export class SoakServer {
     child.stderr.on('data', keep)
     const deadline = Date.now() + 30_000
     while (Date.now() < deadline) {
-      if (await fetch(`${this.url}/readyz`).then((r) => r.ok, () => false)) return
+      if (
+        await fetch(`${this.url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     throw new Error('the server did not become ready within 30 s')

@@ -88,9 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   // The gauges read rooms and sockets when scraped, after both exist.
-  const metrics = config.metricsEnabled
-    ? new Metrics({ openRooms: () => rooms.size, openSocketsByRole: () => sockets.countByRole() })
-    : undefined
+  const metrics = config.metricsEnabled ? new Metrics({ openRooms: () => rooms.size, openSocketsByRole: () => sockets.countByRole() }) : undefined
   const events: SyncEvents = metrics ?? {}
   const writer = new WriteQueue(store, logger, events)
   const rooms = new Rooms({
@@ -215,7 +213,8 @@ function asQuireError(error: Error, taskTimeoutMs: number): QuireError | undefin
   }
   if (error instanceof TaskCrashedError) return Errors.tooComplex('This needs more memory than the server gives one task, so it was stopped.')
   if (error instanceof TaskQueueFullError) return Errors.busy().withHeaders({ 'retry-after': '5' })
-  if (error instanceof VersionLimitError) return Errors.tooManyVersions(`This document keeps ${error.kept} named versions and restores, the most it may; the owner can delete some.`)
+  if (error instanceof VersionLimitError)
+    return Errors.tooManyVersions(`This document keeps ${error.kept} named versions and restores, the most it may; the owner can delete some.`)
   return undefined
 }
 

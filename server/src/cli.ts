@@ -66,7 +66,11 @@ async function main(argv: string[]): Promise<void> {
         ? await remote.backup(dir)
         : await withStore(dataDir, async (store) => {
             const secret = generatedSecretHex(await loadLinkSecret(dataDir, process.env.LINK_SECRET), process.env.LINK_SECRET)
-            return writeBackup(dir, backupRecords(store, async (stored) => foldStored(stored)), () => secret)
+            return writeBackup(
+              dir,
+              backupRecords(store, async (stored) => foldStored(stored)),
+              () => secret,
+            )
           })
       say(`backed up ${manifest.documents} documents to ${dir}`)
       return

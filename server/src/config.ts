@@ -72,7 +72,10 @@ const trustProxy = env(
         context.addIssue({ code: 'custom', message: 'expected at most 16 proxies' })
         return z.NEVER
       }
-      const addresses = value.split(',').map((entry) => entry.trim()).filter(Boolean)
+      const addresses = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
       const bad = addresses.filter((entry) => !isAddressOrRange(entry))
       if (addresses.length > 0 && bad.length === 0) return addresses
       context.addIssue({
@@ -97,15 +100,18 @@ const schema = z.object({
   PUBLIC_URL: env(origin.optional()),
   LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   ADMIN_TOKEN: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
-  LINK_SECRET: env(
-    z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional(),
-  ),
+  LINK_SECRET: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
   CREATE_RATE_PER_MINUTE: integer(1, 1_000_000, 30),
   FAILED_KEY_CHECKS_PER_MINUTE: integer(1, 1_000_000, 30),
   ALLOWED_ORIGINS: env(
     z
       .string()
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(origin))
       .default([]),
   ),
@@ -148,9 +154,7 @@ const schema = z.object({
 type Vars = z.output<typeof schema>
 
 /** `MAX_MESSAGE_BYTES` → `maxMessageBytes` */
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
-  ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}`
-  : Lowercase<S>
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}` : Lowercase<S>
 
 /** The validated settings, named in camelCase after their variables. */
 export type Config = Readonly<{ [K in keyof Vars as CamelCase<K & string>]: Vars[K] }>

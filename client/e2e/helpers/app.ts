@@ -37,10 +37,14 @@ export async function waitForStatusLabel(page: Page, label: string, timeout = 20
 
 /** Waits until the page shows a text that contains every one of `parts`. */
 export async function waitForText(page: Page, parts: string[], timeout = 20_000): Promise<string> {
-  return waitFor(`the page to show ${JSON.stringify(parts)}`, async () => {
-    const text = await editorText(page)
-    return parts.every((part) => text.includes(part)) ? text : undefined
-  }, timeout)
+  return waitFor(
+    `the page to show ${JSON.stringify(parts)}`,
+    async () => {
+      const text = await editorText(page)
+      return parts.every((part) => text.includes(part)) ? text : undefined
+    },
+    timeout,
+  )
 }
 
 /** Puts the caret at the end of the document. */

@@ -48,9 +48,7 @@ export function describeStatus({ canWrite, connection, pending, kept, closeCode 
   }
   if (connection === 'offline') {
     if (!pending) return { kind: 'offline', label: 'Offline — everything is saved' }
-    return kept
-      ? { kind: 'offline', label: 'Offline — changes kept on this device' }
-      : { kind: 'offline', label: 'Offline — keeping changes on this device…' }
+    return kept ? { kind: 'offline', label: 'Offline — changes kept on this device' } : { kind: 'offline', label: 'Offline — keeping changes on this device…' }
   }
   if (pending) return { kind: 'saving', label: 'Saving…' }
   if (connection === 'connecting') return { kind: 'connecting', label: 'Connecting…' }

@@ -20,13 +20,7 @@ export function openLinkDialog(editor: Editor): void {
     'form',
     { class: 'dialog__body', attrs: { method: 'dialog' } },
     h('h2', { class: 'dialog__title', text: current ? 'Edit link' : 'Add a link', attrs: { id: 'link-title' } }),
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { class: 'field__label', text: 'Address (http, https or mailto)', attrs: { for: 'link-url' } }),
-      input,
-      error,
-    ),
+    h('div', { class: 'field' }, h('label', { class: 'field__label', text: 'Address (http, https or mailto)', attrs: { for: 'link-url' } }), input, error),
     h(
       'div',
       { class: 'dialog__actions' },

@@ -18,11 +18,7 @@ export function textChange(before: string, after: string, cursor = after.length)
   let prefix = 0
   while (prefix < maxPrefix && before[prefix] === after[prefix]) prefix++
   let suffix = 0
-  while (
-    suffix < before.length - prefix &&
-    suffix < after.length - prefix &&
-    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
-  ) {
+  while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) {
     suffix++
   }
   return { index: prefix, remove: before.length - prefix - suffix, insert: after.slice(prefix, after.length - suffix) }

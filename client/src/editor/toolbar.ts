@@ -21,10 +21,38 @@ function actions(onEditLink: () => void): Action[][] {
   return [
     [
       { label: 'Bold', glyph: 'B', look: 'bold', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
-      { label: 'Italic', glyph: 'I', look: 'italic', shortcut: 'Mod-I', run: (e) => e.chain().focus().toggleItalic().run(), active: (e) => e.isActive('italic') },
-      { label: 'Underline', glyph: 'U', look: 'underline', shortcut: 'Mod-U', run: (e) => e.chain().focus().toggleUnderline().run(), active: (e) => e.isActive('underline') },
-      { label: 'Strikethrough', glyph: 'S', look: 'strikethrough', shortcut: 'Mod-Shift-S', run: (e) => e.chain().focus().toggleStrike().run(), active: (e) => e.isActive('strike') },
-      { label: 'Inline code', glyph: '</>', look: 'inline-code', shortcut: 'Mod-E', run: (e) => e.chain().focus().toggleCode().run(), active: (e) => e.isActive('code') },
+      {
+        label: 'Italic',
+        glyph: 'I',
+        look: 'italic',
+        shortcut: 'Mod-I',
+        run: (e) => e.chain().focus().toggleItalic().run(),
+        active: (e) => e.isActive('italic'),
+      },
+      {
+        label: 'Underline',
+        glyph: 'U',
+        look: 'underline',
+        shortcut: 'Mod-U',
+        run: (e) => e.chain().focus().toggleUnderline().run(),
+        active: (e) => e.isActive('underline'),
+      },
+      {
+        label: 'Strikethrough',
+        glyph: 'S',
+        look: 'strikethrough',
+        shortcut: 'Mod-Shift-S',
+        run: (e) => e.chain().focus().toggleStrike().run(),
+        active: (e) => e.isActive('strike'),
+      },
+      {
+        label: 'Inline code',
+        glyph: '</>',
+        look: 'inline-code',
+        shortcut: 'Mod-E',
+        run: (e) => e.chain().focus().toggleCode().run(),
+        active: (e) => e.isActive('code'),
+      },
       { label: 'Link', icon: 'link', shortcut: 'Mod-K', run: () => onEditLink(), active: (e) => e.isActive('link') },
     ],
     [1, 2, 3].map((level) => ({
@@ -32,15 +60,50 @@ function actions(onEditLink: () => void): Action[][] {
       glyph: `H${level}`,
       look: 'heading',
       shortcut: `Mod-Alt-${level}`,
-      run: (e: Editor) => e.chain().focus().toggleHeading({ level: level as 1 | 2 | 3 }).run(),
+      run: (e: Editor) =>
+        e
+          .chain()
+          .focus()
+          .toggleHeading({ level: level as 1 | 2 | 3 })
+          .run(),
       active: (e: Editor) => e.isActive('heading', { level }),
     })),
     [
-      { label: 'Bulleted list', icon: 'bulletList', shortcut: 'Mod-Shift-8', run: (e) => e.chain().focus().toggleBulletList().run(), active: (e) => e.isActive('bulletList') },
-      { label: 'Numbered list', icon: 'orderedList', shortcut: 'Mod-Shift-7', run: (e) => e.chain().focus().toggleOrderedList().run(), active: (e) => e.isActive('orderedList') },
-      { label: 'Task list', icon: 'taskList', shortcut: 'Mod-Shift-9', run: (e) => e.chain().focus().toggleTaskList().run(), active: (e) => e.isActive('taskList') },
-      { label: 'Quote', icon: 'blockquote', shortcut: 'Mod-Shift-B', run: (e) => e.chain().focus().toggleBlockquote().run(), active: (e) => e.isActive('blockquote') },
-      { label: 'Code block', icon: 'codeBlock', shortcut: 'Mod-Alt-C', run: (e) => e.chain().focus().toggleCodeBlock().run(), active: (e) => e.isActive('codeBlock') },
+      {
+        label: 'Bulleted list',
+        icon: 'bulletList',
+        shortcut: 'Mod-Shift-8',
+        run: (e) => e.chain().focus().toggleBulletList().run(),
+        active: (e) => e.isActive('bulletList'),
+      },
+      {
+        label: 'Numbered list',
+        icon: 'orderedList',
+        shortcut: 'Mod-Shift-7',
+        run: (e) => e.chain().focus().toggleOrderedList().run(),
+        active: (e) => e.isActive('orderedList'),
+      },
+      {
+        label: 'Task list',
+        icon: 'taskList',
+        shortcut: 'Mod-Shift-9',
+        run: (e) => e.chain().focus().toggleTaskList().run(),
+        active: (e) => e.isActive('taskList'),
+      },
+      {
+        label: 'Quote',
+        icon: 'blockquote',
+        shortcut: 'Mod-Shift-B',
+        run: (e) => e.chain().focus().toggleBlockquote().run(),
+        active: (e) => e.isActive('blockquote'),
+      },
+      {
+        label: 'Code block',
+        icon: 'codeBlock',
+        shortcut: 'Mod-Alt-C',
+        run: (e) => e.chain().focus().toggleCodeBlock().run(),
+        active: (e) => e.isActive('codeBlock'),
+      },
       { label: 'Divider', icon: 'horizontalRule', run: (e) => e.chain().focus().setHorizontalRule().run() },
     ],
     [
@@ -92,11 +155,19 @@ export function createToolbar(editor: Editor, onEditLink: () => void): HTMLEleme
     if (index < 0) return
     const last = buttons.length - 1
     const next =
-      event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
-      : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? last
-      : undefined
+      event.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : undefined
     if (next === undefined) return
     event.preventDefault()
     buttons[index]!.button.tabIndex = -1

@@ -25,7 +25,6 @@ import { createShareButton } from './doc-sharing.js'
 import { createDocTitle } from './doc-title.js'
 import '../styles/editor.css'
 
-
 /** How the page learned what this key may do: from the server, or remembered while it is unreachable. */
 async function resolveRole(api: ApiClient, recent: RecentDocs, id: string, key: string): Promise<Role | ApiError | 'unreachable'> {
   try {
@@ -52,7 +51,11 @@ export async function showDocPage(app: HTMLElement, id: string): Promise<void> {
   if (role === 'unreachable') {
     return showMessagePage(
       app,
-      { title: 'The server cannot be reached', body: 'This document has not been opened on this device before, so there is no copy to show offline.', retry: true },
+      {
+        title: 'The server cannot be reached',
+        body: 'This document has not been opened on this device before, so there is no copy to show offline.',
+        retry: true,
+      },
       () => location.reload(),
     )
   }
@@ -104,7 +107,14 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const editLink = () => {
     if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
   }
-  const editor: Editor = createEditor({ element: editorHost, doc: session.doc, provider: session.provider, user: identity, editable: writer, onEditLink: editLink })
+  const editor: Editor = createEditor({
+    element: editorHost,
+    doc: session.doc,
+    provider: session.provider,
+    user: identity,
+    editable: writer,
+    onEditLink: editLink,
+  })
   if (writer) editorHost.append(createLinkBubble(editor, editLink).element)
   const toolbar = writer ? createToolbar(editor, editLink) : null
   const awareness = session.provider.awareness
@@ -116,10 +126,14 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   }
   const nameField = createNameField(identity, () => colorsOfOthers(awareness), setIdentity)
   // A colour someone here already has gives way to one nobody has.
-  keepColorDistinct(awareness, () => identity, (color) => {
-    nameField.showColor(color)
-    setIdentity({ ...identity, color })
-  })
+  keepColorDistinct(
+    awareness,
+    () => identity,
+    (color) => {
+      nameField.showColor(color)
+      setIdentity({ ...identity, color })
+    },
+  )
 
   const shareButton = createShareButton({ id, role, api, recent, session, key: () => key, setKey: (next) => (key = next) })
   const historyButton = h(
@@ -141,8 +155,15 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const header = h(
     'header',
     { class: 'doc-header' },
-    h('div', { class: 'doc-header__row' },
-      h('a', { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
+    h(
+      'div',
+      { class: 'doc-header__row' },
+      h(
+        'a',
+        { class: 'brand brand--small', attrs: { href: '/', 'aria-label': 'Quire: your documents' } },
+        h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }),
+        h('span', { class: 'brand__text', text: 'Quire' }),
+      ),
       title.heading,
       title.input,
       writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
@@ -213,5 +234,10 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     }
   }
   session.on('closed', (close) => void stopForGood(close))
-  watchAccess(session, api, () => key, (close) => session.stop(close))
+  watchAccess(
+    session,
+    api,
+    () => key,
+    (close) => session.stop(close),
+  )
 }

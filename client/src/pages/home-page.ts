@@ -9,7 +9,11 @@ const ROLE_NAMES = { owner: 'Owner', edit: 'Can edit', view: 'View only' } as co
 function timeAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000)
   const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400], ['hour', 3_600], ['minute', 60]]
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ]
   for (const [unit, size] of units) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit)
   return format.format(0, 'minute')
 }
@@ -33,9 +37,7 @@ function recentItem(doc: RecentDoc, onForget: () => void): HTMLElement {
     'li',
     { class: 'recent__item' },
     link ? h('a', { class: 'recent__link', text: title, attrs: { href: link.href } }) : h('span', { class: 'recent__link recent__link--gone', text: title }),
-    link
-      ? h('span', { class: `badge badge--${link.role}`, text: ROLE_NAMES[link.role] })
-      : h('span', { class: 'badge badge--revoked', text: 'Link revoked' }),
+    link ? h('span', { class: `badge badge--${link.role}`, text: ROLE_NAMES[link.role] }) : h('span', { class: 'badge badge--revoked', text: 'Link revoked' }),
     h('span', { class: 'recent__time', text: `opened ${timeAgo(doc.openedAt)}` }),
     h('button', {
       class: 'button button--quiet recent__forget',
@@ -83,7 +85,11 @@ export function showHomePage(app: HTMLElement): void {
   render()
 
   app.replaceChildren(
-    h('header', { class: 'site-header' }, h('span', { class: 'brand' }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' }))),
+    h(
+      'header',
+      { class: 'site-header' },
+      h('span', { class: 'brand' }, h('span', { class: 'brand__mark', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'brand__text', text: 'Quire' })),
+    ),
     h(
       'main',
       { class: 'home', attrs: { id: 'main' } },
@@ -91,11 +97,20 @@ export function showHomePage(app: HTMLElement): void {
         'section',
         { class: 'home__intro' },
         h('h1', { class: 'home__title', text: 'Write together.' }),
-        h('p', { class: 'home__lead', text: 'Start a document and share its link: everyone with it writes at the same time, and nothing is lost when the connection drops.' }),
+        h('p', {
+          class: 'home__lead',
+          text: 'Start a document and share its link: everyone with it writes at the same time, and nothing is lost when the connection drops.',
+        }),
         create,
         error,
       ),
-      h('section', { class: 'recent', attrs: { 'aria-labelledby': 'recent-title' } }, h('h2', { class: 'recent__title', text: 'Recent documents', attrs: { id: 'recent-title' } }), empty, list),
+      h(
+        'section',
+        { class: 'recent', attrs: { 'aria-labelledby': 'recent-title' } },
+        h('h2', { class: 'recent__title', text: 'Recent documents', attrs: { id: 'recent-title' } }),
+        empty,
+        list,
+      ),
     ),
   )
 }

@@ -65,7 +65,11 @@ function containerElement(container: BlockContainer): HTMLElement {
     case 'taskList':
       return h('ul', { class: 'diff__list diff__tasks' })
     case 'taskItem':
-      return h('li', { class: `diff__task${container.checked ? ' diff__task--done' : ''}` }, h('span', { class: 'visually-hidden', text: container.checked ? 'Done: ' : 'To do: ' }))
+      return h(
+        'li',
+        { class: `diff__task${container.checked ? ' diff__task--done' : ''}` },
+        h('span', { class: 'visually-hidden', text: container.checked ? 'Done: ' : 'To do: ' }),
+      )
     case 'listItem':
       return h('li', {})
     case 'blockquote':

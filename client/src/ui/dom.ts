@@ -13,11 +13,7 @@ export interface Props {
  * Builds an element. Strings become text nodes: names, titles and anything else that came
  * from another person are never parsed as HTML.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Props = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag)
   if (props.class) element.className = props.class
   if (props.text !== undefined) element.textContent = props.text
@@ -34,4 +30,3 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   }
   return element
 }
-

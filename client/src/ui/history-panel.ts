@@ -149,7 +149,9 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     // Rebuilt: the version that had the focus keeps it.
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.version')?.dataset.v
     const items = renderVersionItems(next, now, openPreview)
-    list.replaceChildren(...(items.length > 0 ? items : [h('li', { class: 'history__quiet', text: 'No versions yet: the first is taken once editing pauses.' })]))
+    list.replaceChildren(
+      ...(items.length > 0 ? items : [h('li', { class: 'history__quiet', text: 'No versions yet: the first is taken once editing pauses.' })]),
+    )
     if (focused !== undefined) list.querySelector<HTMLElement>(`.version[data-v="${focused}"]`)?.focus()
   }
 

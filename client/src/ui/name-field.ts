@@ -34,7 +34,13 @@ export function createNameField(identity: Identity, usedColors: () => ReadonlySe
     onChange(current)
   })
   return {
-    element: h('div', { class: 'name-field' }, h('label', { class: 'name-field__label', text: 'Your name', attrs: { for: 'display-name' } }), picker.element, input),
+    element: h(
+      'div',
+      { class: 'name-field' },
+      h('label', { class: 'name-field__label', text: 'Your name', attrs: { for: 'display-name' } }),
+      picker.element,
+      input,
+    ),
     showColor(color) {
       current = { ...current, color }
       picker.show(color)

@@ -56,8 +56,7 @@ export function createVersionPreview(options: VersionPreviewOptions): VersionPre
         : h('strong', { text: detail.title || 'Untitled' }),
     )
     const changed = countChanges(blocks)
-    summary.textContent =
-      changed === 0 ? 'The text is the same as now.' : `${changed} ${changed === 1 ? 'paragraph differs' : 'paragraphs differ'} from now.`
+    summary.textContent = changed === 0 ? 'The text is the same as now.' : `${changed} ${changed === 1 ? 'paragraph differs' : 'paragraphs differ'} from now.`
     const rendered = renderDiff(blocks, changes, kinds)
     text.replaceChildren(...(rendered.length > 0 ? rendered : [h('p', { class: 'history__quiet', text: 'This version is empty.' })]))
     text.setAttribute('aria-busy', 'false')
@@ -126,7 +125,14 @@ export function createVersionPreview(options: VersionPreviewOptions): VersionPre
     h('div', { class: 'preview__actions' }, restoreButton, downloads),
     error,
     h('div', { class: 'preview__toggle' }, showChanges, h('label', { text: 'Highlight changes since this version', attrs: { for: 'preview-changes' } })),
-    h('p', { class: 'preview__legend', attrs: { id: 'preview-legend' } }, h('del', { text: 'Struck out' }), ': gone since. ', h('ins', { text: 'Underlined' }), ': added since.'),
+    h(
+      'p',
+      { class: 'preview__legend', attrs: { id: 'preview-legend' } },
+      h('del', { text: 'Struck out' }),
+      ': gone since. ',
+      h('ins', { text: 'Underlined' }),
+      ': added since.',
+    ),
     titleLine,
     summary,
     text,

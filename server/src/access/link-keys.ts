@@ -19,11 +19,7 @@ export class LinkKeys {
 
   mint(docId: string, role: Role, epoch: number): string {
     const keyEpoch = role === 'owner' ? 0 : epoch
-    return createHmac('sha256', this.#secret)
-      .update(`quire-link-v1\0${docId}\0${role}\0${keyEpoch}`)
-      .digest()
-      .subarray(0, KEY_BYTES)
-      .toString('base64url')
+    return createHmac('sha256', this.#secret).update(`quire-link-v1\0${docId}\0${role}\0${keyEpoch}`).digest().subarray(0, KEY_BYTES).toString('base64url')
   }
 
   /** The role `key` grants on `docId` at `epoch`, or undefined; compared in constant time. */

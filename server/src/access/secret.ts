@@ -14,7 +14,10 @@ export function generatedSecretHex(secret: Buffer, configured: string | undefine
 export async function restoreLinkSecret(dataDir: string, hex: string): Promise<void> {
   const path = join(dataDir, SECRET_FILE)
   await mkdir(dataDir, { recursive: true })
-  const current = await readFile(path, 'utf8').then((text) => text.trim(), () => undefined)
+  const current = await readFile(path, 'utf8').then(
+    (text) => text.trim(),
+    () => undefined,
+  )
   if (current === undefined) await writeFile(path, hex + '\n', { flag: 'wx', mode: 0o600 })
   else if (current !== hex) throw new Error(`${SECRET_FILE} in DATA_DIR differs from the backup's; remove it to restore the backup's links`)
 }
@@ -34,9 +37,7 @@ export async function loadLinkSecret(dataDir: string, configured: string | undef
   }
   const text = (await readFile(path, 'utf8')).trim()
   if (!SECRET_PATTERN.test(text)) {
-    throw new Error(
-      `${SECRET_FILE} in DATA_DIR is not a secret this server wrote (64 hex digits); restore it or remove it to make new links`,
-    )
+    throw new Error(`${SECRET_FILE} in DATA_DIR is not a secret this server wrote (64 hex digits); restore it or remove it to make new links`)
   }
   return Buffer.from(text, 'hex')
 }

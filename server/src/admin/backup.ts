@@ -46,7 +46,10 @@ const manifestSchema = z.object({
   version: z.literal(1),
   createdAt: z.string(),
   documents: z.number().int().min(0),
-  linkSecret: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  linkSecret: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 })
 
 /** Folds a stored base and log into one state, with its title (on a worker thread in a server). */
@@ -64,11 +67,7 @@ export async function* backupRecords(store: DocStore, fold: Fold): AsyncIterable
  * Writes a backup to `dir`, which must not exist yet: it appears whole or not at all. The
  * link secret is asked for once every record is written (a server streams it along).
  */
-export async function writeBackup(
-  dir: string,
-  records: AsyncIterable<BackupRecord>,
-  linkSecret: () => string | null,
-): Promise<BackupManifest> {
+export async function writeBackup(dir: string, records: AsyncIterable<BackupRecord>, linkSecret: () => string | null): Promise<BackupManifest> {
   if (await exists(dir)) throw new BackupError(`${dir} already exists; back up into a new directory`)
   const partial = join(dirname(dir), `.${basename(dir)}.partial-${randomBytes(4).toString('hex')}`)
   // As private as the data: the documents, and the link secret that opens them.

@@ -72,13 +72,16 @@ export class DocumentFormats {
    * quoted paragraphs) by a newline, hard breaks as newlines.
    */
   #plainText(doc: Node): string {
-    return this.#blocks(doc).map((lines) => lines.join('\n')).join('\n\n') + '\n'
+    return (
+      this.#blocks(doc)
+        .map((lines) => lines.join('\n'))
+        .join('\n\n') + '\n'
+    )
   }
 
   /** For each top-level block, the text of the textblocks in it. */
   #blocks(doc: Node): string[][] {
-    const leafText = (leaf: Node) =>
-      this.#textSerializers[leaf.type.name]?.({ node: leaf, pos: 0, parent: leaf, index: 0, range: { from: 0, to: 0 } }) ?? ''
+    const leafText = (leaf: Node) => this.#textSerializers[leaf.type.name]?.({ node: leaf, pos: 0, parent: leaf, index: 0, range: { from: 0, to: 0 } }) ?? ''
     const blocks: string[][] = []
     doc.forEach((top) => {
       const lines: string[] = []

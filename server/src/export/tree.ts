@@ -15,9 +15,7 @@ export type Rebuilt<S> =
  */
 export function rebuildTree<S>(roots: readonly S[], rebuild: (source: S, depth: number) => Rebuilt<S>): JSONContent[] {
   const top: JSONContent[] = []
-  const stack: { from: readonly S[]; next: number; into: JSONContent[]; depth: number }[] = [
-    { from: roots, next: 0, into: top, depth: 1 },
-  ]
+  const stack: { from: readonly S[]; next: number; into: JSONContent[]; depth: number }[] = [{ from: roots, next: 0, into: top, depth: 1 }]
   while (stack.length > 0) {
     const frame = stack.at(-1)!
     if (frame.next >= frame.from.length) {

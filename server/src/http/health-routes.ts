@@ -5,11 +5,9 @@ import { apiError } from './schemas.js'
 const status = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const
 
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get(
-    '/healthz',
-    { schema: { summary: 'Liveness: 200 while the process serves', tags: ['health'], response: { 200: status } } },
-    async () => ({ status: 'ok' }),
-  )
+  app.get('/healthz', { schema: { summary: 'Liveness: 200 while the process serves', tags: ['health'], response: { 200: status } } }, async () => ({
+    status: 'ok',
+  }))
 
   app.get(
     '/readyz',
@@ -21,7 +19,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (_request, reply) => {
-    if (app.quire.ready) return { status: 'ready' }
+      if (app.quire.ready) return { status: 'ready' }
       reply.code(503)
       return Errors.notReady().toJSON()
     },

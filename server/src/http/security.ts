@@ -40,7 +40,6 @@ export const security = fp(async (app: FastifyInstance) => {
   })
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      Errors.rateLimited(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+    errorResponseBuilder: (_request, context) => Errors.rateLimited(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
   })
 })

@@ -189,7 +189,7 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Bring a version back',
         description:
-          'Owner and edit keys. The content and title become the version\'s for everyone, as a new change on top of the document (live editors see it arrive; offline copies merge with it); the restore is itself a new version.',
+          "Owner and edit keys. The content and title become the version's for everyone, as a new change on top of the document (live editors see it arrive; offline copies merge with it); the restore is itself a new version.",
         tags: ['versions'],
         security: bearer,
         params: versionParams,
@@ -204,7 +204,9 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
         const { updates, bytes } = await work.restore(Y.encodeStateAsUpdate(room.doc), state)
         // A restore inserts the version's blocks anew: it must leave the document writable.
         if (bytes > config.maxDocumentBytes) {
-          throw Errors.documentTooLarge(`Restoring it would bring the document to ${bytes} bytes; this server keeps documents up to ${config.maxDocumentBytes}.`)
+          throw Errors.documentTooLarge(
+            `Restoring it would bring the document to ${bytes} bytes; this server keeps documents up to ${config.maxDocumentBytes}.`,
+          )
         }
         // One by one: each is written, applied and relayed on a turn of its own.
         for (const update of updates) await room.applyFromServer(update, 'API')

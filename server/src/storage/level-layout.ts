@@ -30,7 +30,6 @@ export const versionInfoPrefix = (id: string) => `d!${id}!vi!`
 export const versionInfoKey = (id: string, v: number) => versionInfoPrefix(id) + v.toString(16).padStart(8, '0')
 export const versionStateKey = (id: string, v: number) => `d!${id}!vs!` + v.toString(16).padStart(8, '0')
 
-
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -63,12 +62,7 @@ export function encodeMeta(meta: DocMeta): Uint8Array {
   return encoder.encode(JSON.stringify(stored))
 }
 
-export function decodeMeta(
-  id: string,
-  meta: Uint8Array,
-  title: Uint8Array | undefined,
-  touched: Uint8Array | undefined,
-): DocMeta {
+export function decodeMeta(id: string, meta: Uint8Array, title: Uint8Array | undefined, touched: Uint8Array | undefined): DocMeta {
   const stored = JSON.parse(decoder.decode(meta)) as Partial<StoredMeta>
   if (typeof stored.createdAt !== 'string' || !Number.isSafeInteger(stored.epoch)) {
     throw new Error(`the stored metadata of document ${id} is corrupt`)

@@ -37,9 +37,7 @@ const decoder = new TextDecoder()
 
 /** Reads from an explicit snapshot, or from the live database. */
 type ReadOptions = { snapshot?: ReturnType<Level['snapshot']> }
-type BatchOp =
-  | { type: 'put'; key: string; value: Uint8Array }
-  | { type: 'del'; key: string }
+type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 export interface LevelStoreOptions {
   /** fsync every write batch: survives power loss, at the cost measured in the README. */
@@ -203,10 +201,12 @@ export class LevelStore implements DocStore {
   }
 
   async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
-    await this.#write(vs.flatMap((v) => [
-      { type: 'del' as const, key: versionInfoKey(id, v) },
-      { type: 'del' as const, key: versionStateKey(id, v) },
-    ]))
+    await this.#write(
+      vs.flatMap((v) => [
+        { type: 'del' as const, key: versionInfoKey(id, v) },
+        { type: 'del' as const, key: versionStateKey(id, v) },
+      ]),
+    )
   }
 
   async #write(ops: BatchOp[]): Promise<void> {

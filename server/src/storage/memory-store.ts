@@ -44,7 +44,10 @@ export class MemoryStore implements DocStore {
     for (const { docId, seq, updates } of entries) {
       const doc = this.#docs.get(docId)
       if (!doc) continue
-      doc.log.set(seq, updates.map((update) => update.slice()))
+      doc.log.set(
+        seq,
+        updates.map((update) => update.slice()),
+      )
       doc.meta.updatedAt = now
     }
   }

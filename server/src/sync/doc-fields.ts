@@ -63,7 +63,12 @@ export function applyStored(doc: Y.Doc, { base, log }: StoredDoc, origin: Origin
     doc,
     () => {
       if (base) Y.applyUpdate(doc, base)
-      applyEach(doc, log.map(({ update }) => update), origin, (index, error) => onEntryError(log[index]!.seq, error))
+      applyEach(
+        doc,
+        log.map(({ update }) => update),
+        origin,
+        (index, error) => onEntryError(log[index]!.seq, error),
+      )
     },
     origin,
   )

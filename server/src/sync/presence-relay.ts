@@ -66,7 +66,11 @@ export class PresenceRelay<P extends PresencePeer> {
   nameOf(peer: P): string {
     let name = this.#names.get(peer)
     if (name === undefined) {
-      name = this.#states.statesOf(peer).map(displayName).find((found) => found !== undefined) ?? 'Anonymous'
+      name =
+        this.#states
+          .statesOf(peer)
+          .map(displayName)
+          .find((found) => found !== undefined) ?? 'Anonymous'
       this.#names.set(peer, name)
     }
     return name

@@ -37,13 +37,7 @@ export interface UpdateMessage {
   decoded: DecodedUpdate
 }
 
-export type ClientMessage =
-  | SyncRequest
-  | UpdateMessage
-  | { type: 'awareness'; update: Uint8Array }
-  | { type: 'auth' }
-  | { type: 'query-awareness' }
-
+export type ClientMessage = SyncRequest | UpdateMessage | { type: 'awareness'; update: Uint8Array } | { type: 'auth' } | { type: 'query-awareness' }
 
 /** A frame that is not a valid message. */
 export class ProtocolError extends Error {

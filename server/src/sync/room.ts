@@ -76,8 +76,20 @@ export class Room {
     )
     this.#answers = new SyncAnswers(() => this.doc, this.#start.storedReply, events)
     this.#presence = new PresenceRelay(limits.presence, (message) => this.#broadcast('awareness', message))
-    this.#writes = new PendingWrites<Peer>(id, stored.lastSeq, deps.writer, (updates) => this.#apply(updates), () => this.closePeers(CloseCode.storageFailure))
-    this.#compaction = new Compaction(id, stored, () => this.doc, () => this.#writes.committedSeq, deps)
+    this.#writes = new PendingWrites<Peer>(
+      id,
+      stored.lastSeq,
+      deps.writer,
+      (updates) => this.#apply(updates),
+      () => this.closePeers(CloseCode.storageFailure),
+    )
+    this.#compaction = new Compaction(
+      id,
+      stored,
+      () => this.doc,
+      () => this.#writes.committedSeq,
+      deps,
+    )
     this.#gate = new UpdateGate<Peer>(
       {
         isLive: (peer) => this.peers.has(peer),
@@ -197,11 +209,16 @@ export class Room {
     this.doc.on('update', capture)
     try {
       const origin = updates.every(({ origin }) => origin === Origin.api) ? Origin.api : Origin.peer
-      applyEach(this.doc, updates.map(({ update }) => update), origin, (index, error) => {
-        this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
-        const { peer } = updates[index]!
-        if (peer) failed.add(peer)
-      })
+      applyEach(
+        this.doc,
+        updates.map(({ update }) => update),
+        origin,
+        (index, error) => {
+          this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
+          const { peer } = updates[index]!
+          if (peer) failed.add(peer)
+        },
+      )
     } finally {
       this.doc.off('update', capture)
     }

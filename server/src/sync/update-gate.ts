@@ -33,9 +33,7 @@ export interface GateLimits {
 }
 
 /** What becomes of an update: taken (maybe trimmed), dropped quietly, or refused with a close. */
-export type Verdict =
-  | { taken: true; update: Uint8Array; ends: Map<number, number> }
-  | { taken: false; close?: { code: CloseCode; detail?: string } }
+export type Verdict = { taken: true; update: Uint8Array; ends: Map<number, number> } | { taken: false; close?: { code: CloseCode; detail?: string } }
 
 const DROPPED: Verdict = { taken: false }
 

@@ -25,8 +25,7 @@ export function versionsToPrune(versions: readonly VersionInfo[], now: number, p
     const created = Date.parse(version.createdAt)
     const age = now - created
     if (age < policy.keepAllForMs) continue
-    const bucket =
-      age < policy.keepHourlyForMs ? `h${Math.floor(created / HOUR)}` : age < policy.keepDailyForMs ? `d${Math.floor(created / DAY)}` : undefined
+    const bucket = age < policy.keepHourlyForMs ? `h${Math.floor(created / HOUR)}` : age < policy.keepDailyForMs ? `d${Math.floor(created / DAY)}` : undefined
     const keep = version.v === newest || (bucket !== undefined && !keptBuckets.has(bucket))
     if (bucket !== undefined && keep) keptBuckets.add(bucket)
     if (!keep) prune.push(version.v)

@@ -143,7 +143,15 @@ export class VersionKeeper {
     try {
       if (kind !== 'auto') await this.assertRoomForKept()
       this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
-      const info: VersionInfo = { v: this.#next++, createdAt: new Date(this.#clock.now()).toISOString(), authors, name, kind, restoredFrom, bytes: state.length }
+      const info: VersionInfo = {
+        v: this.#next++,
+        createdAt: new Date(this.#clock.now()).toISOString(),
+        authors,
+        name,
+        kind,
+        restoredFrom,
+        bytes: state.length,
+      }
       await this.#store.putVersion(this.#docId, { info, state })
       this.#newest = { info, snapshot }
       if (kind === 'auto') await this.#prune()

@@ -111,7 +111,10 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     it('deletes everything of a document and nothing of another', async () => {
       await store.createDoc(meta('a'), bytes(0))
       await store.createDoc(meta('a-b'), bytes(5))
-      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }, { docId: 'a-b', seq: 0, updates: [bytes(6)] }])
+      await store.appendUpdates([
+        { docId: 'a', seq: 0, updates: [bytes(1)] },
+        { docId: 'a-b', seq: 0, updates: [bytes(6)] },
+      ])
       await store.deleteDoc('a')
       expect(await store.getMeta('a')).toBeUndefined()
       expect(plain(await store.loadDoc('a'))).toEqual({ base: undefined, log: [], lastSeq: -1 })

@@ -35,8 +35,16 @@ export interface LiveFigures {
 export async function liveFigures(child: ChildServer): Promise<LiveFigures> {
   const from = child.output().length
   child.process.kill('SIGUSR2')
-  const line = await waitFor('the memory probe to answer', () =>
-    child.output().slice(from).split('\n').find((l) => l.startsWith(MEMORY_PROBE_MARK)), 30_000)
+  const line = await waitFor(
+    'the memory probe to answer',
+    () =>
+      child
+        .output()
+        .slice(from)
+        .split('\n')
+        .find((l) => l.startsWith(MEMORY_PROBE_MARK)),
+    30_000,
+  )
   const usage = JSON.parse(line.slice(MEMORY_PROBE_MARK.length)) as NodeJS.MemoryUsage
   return { heapUsed: usage.heapUsed, external: usage.external, fds: readdirSync(`/proc/${child.process.pid}/fd`).length }
 }
@@ -70,10 +78,14 @@ export async function createDocs(url: string, count: number, parallel = 16): Pro
 
 /** Waits until the server holds no room and no socket, as its metrics say. */
 export async function waitForEmpty(url: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor('every room and socket to go', async () => {
-    const text = await scrape(url)
-    return sample(text, 'quire_rooms_open') === 0 && sampleSum(text, 'quire_sockets_open') === 0
-  }, timeoutMs)
+  await waitFor(
+    'every room and socket to go',
+    async () => {
+      const text = await scrape(url)
+      return sample(text, 'quire_rooms_open') === 0 && sampleSum(text, 'quire_sockets_open') === 0
+    },
+    timeoutMs,
+  )
 }
 
 export const MB = 1024 * 1024

@@ -1,9 +1,5 @@
 /** Polls `check` until it returns true (or a value), failing after `timeoutMs` with `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | false | undefined | Promise<T | false | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | false | undefined | Promise<T | false | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const result = await check()

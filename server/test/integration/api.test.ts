@@ -100,7 +100,8 @@ describe('import', () => {
     const fromMarkdown = await createDoc(server.url, { content: '[click](javascript:alert(1)) <script>alert(2)</script>\n\n<img src=x onerror=alert(3)>' })
     const fromHtml = await createDoc(server.url, {
       format: 'html',
-      content: '<p>Hi <a href="javascript:alert(1)">click</a> <a href="https://ok.example">ok</a></p><script>alert(2)</script><img src="x" onerror="alert(3)"><p onclick="alert(4)">para</p>',
+      content:
+        '<p>Hi <a href="javascript:alert(1)">click</a> <a href="https://ok.example">ok</a></p><script>alert(2)</script><img src="x" onerror="alert(3)"><p onclick="alert(4)">para</p>',
     })
     for (const doc of [fromMarkdown, fromHtml]) {
       // Markup, not text: the words may stay, escaped, as what the author wrote.
@@ -135,7 +136,10 @@ describe('GET /api/docs/:id', () => {
   it('follows the live title', async () => {
     const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     editor.doc.getText('title').insert(4, ' data')
-    await waitFor('the title to change', async () => ((await (await api(`/api/docs/${doc.id}`, { key: doc.keys.view })).json()) as { title: string }).title === 'Meta data')
+    await waitFor(
+      'the title to change',
+      async () => ((await (await api(`/api/docs/${doc.id}`, { key: doc.keys.view })).json()) as { title: string }).title === 'Meta data',
+    )
     editor.destroy()
   })
 
@@ -265,7 +269,9 @@ describe('DELETE /api/docs/:id', () => {
       editor.doc.getText('t').insert(0, 'logged')
       await waitFor('the edit to be logged', async () => (await own.store.loadDoc(doomed.id)).log.length > 0)
       editor.destroy()
-      expect((await fetch(`${own.url}/api/docs/${doomed.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doomed.keys.owner}` } })).status).toBe(204)
+      expect((await fetch(`${own.url}/api/docs/${doomed.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doomed.keys.owner}` } })).status).toBe(
+        204,
+      )
       await own.stop()
       const db = new Level<string, string>(join(own.dataDir, 'db'))
       const keys = await db.keys().all()

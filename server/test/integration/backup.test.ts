@@ -60,7 +60,11 @@ describe('backup and restore', () => {
     const restored = await start(restoredDir, port)
     for (const [i, doc] of docs.entries()) {
       const expected = clients[i]!.doc.getText('t').toString()
-      await waitFor('the clients to bring back what the backup missed', async () => (await serverState(restored.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === expected, 30_000)
+      await waitFor(
+        'the clients to bring back what the backup missed',
+        async () => (await serverState(restored.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === expected,
+        30_000,
+      )
       const state = await serverState(restored.collabUrl, doc.id, doc.keys.view)
       expect(Y.encodeStateVector(state)).toEqual(Y.encodeStateVector(clients[i]!.doc))
       expect(state.getText('title').toString()).toBe(i === 0 ? 'First' : 'Second')

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode, MessageType, SyncStep } from '@quire/shared'
-import {
-  awarenessMessage,
-  connectClient,
-  RawSocket,
-  readAwareness,
-  serverState,
-  syncMessage,
-  textUpdate,
-  upgradeStatus,
-} from '../helpers/clients.js'
+import { awarenessMessage, connectClient, RawSocket, readAwareness, serverState, syncMessage, textUpdate, upgradeStatus } from '../helpers/clients.js'
 import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -61,7 +52,11 @@ describe('a socket sending bad frames is closed; the document and others carry o
     ['a truncated varint (80)', [0x80], CloseCode.badFrame],
     ['an unknown sync step (00 07 00)', [0x00, 0x07, 0x00], CloseCode.badFrame],
     ['an unknown message type', [0x63], CloseCode.badFrame],
-    ['an update that declares 30 million structs', syncMessage(SyncStep.update, new Uint8Array([0x01, 0x80, 0x87, 0xa7, 0x0e, 0x01, 0x00])), CloseCode.badFrame],
+    [
+      'an update that declares 30 million structs',
+      syncMessage(SyncStep.update, new Uint8Array([0x01, 0x80, 0x87, 0xa7, 0x0e, 0x01, 0x00])),
+      CloseCode.badFrame,
+    ],
   ]
   it.each(cases)('%s', async (name, frame, code) => {
     const socket = await RawSocket.open(url())
@@ -117,11 +112,21 @@ describe('awareness', () => {
       socket.received.map(readAwareness).some((entries) => entries?.some((e) => e.clientId === 1001 && e.state.includes('Alice')))
     await waitFor('Alice to hear her own state', () => fromAlice(alice))
     await waitFor('Mallory to hear Alice', () => fromAlice(mallory))
-    mallory.send(awarenessMessage([{ clientId: 1001, clock: 99, state: { user: { name: 'Fake' } } }, { clientId: 1001, clock: 100, state: null }]))
+    mallory.send(
+      awarenessMessage([
+        { clientId: 1001, clock: 99, state: { user: { name: 'Fake' } } },
+        { clientId: 1001, clock: 100, state: null },
+      ]),
+    )
     // A query after them: its answer, every state the server holds, comes once it took them.
     const answers = mallory.received.length
     mallory.send([MessageType.queryAwareness])
-    const snapshot = await waitFor('the answer to the query', () => mallory.received.slice(answers).map(readAwareness).find((entries) => entries?.length))
+    const snapshot = await waitFor('the answer to the query', () =>
+      mallory.received
+        .slice(answers)
+        .map(readAwareness)
+        .find((entries) => entries?.length),
+    )
     expect(snapshot.find((entry) => entry.clientId === 1001)).toMatchObject({ clock: 1, state: JSON.stringify({ user: { name: 'Alice' } }) })
     const watcher = await connectClient(server.collabUrl, doc.id, doc.keys.view)
     try {
@@ -228,4 +233,3 @@ describe('view keys', () => {
     }
   })
 })
-

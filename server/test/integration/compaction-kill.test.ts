@@ -72,7 +72,9 @@ describe('SIGKILL while the store compacts', () => {
       // On open LevelDB keeps the killed run's log as LOG.old: it says whether LevelDB was compacting too.
       const levelLog = await readFile(join(dataDir, 'db', 'LOG.old'), 'utf8').catch(() => '')
       const levelWork = levelLog.split('\n').filter((line) => / Compacting |Level-0 table/.test(line)).length
-      console.info(`round ${round}: killed with ${acked.map((doc) => doc.getText('t').length).join(', ')} characters acknowledged; LevelDB flushed or compacted ${levelWork} times in that run`)
+      console.info(
+        `round ${round}: killed with ${acked.map((doc) => doc.getText('t').length).join(', ')} characters acknowledged; LevelDB flushed or compacted ${levelWork} times in that run`,
+      )
       children.push(child)
     }
     for (const [d, doc] of docs.entries()) {

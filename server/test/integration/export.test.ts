@@ -21,7 +21,10 @@ beforeAll(async () => {
   // An editor writes every node and mark of the schema, the way Tiptap's Collaboration does.
   const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
   prosemirrorJSONToYXmlFragment(getSchema(documentExtensions()), everyNode, editor.doc.getXmlFragment(CONTENT_FIELD))
-  await waitFor('the content to reach the server', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === everyNode.content!.length)
+  await waitFor(
+    'the content to reach the server',
+    async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === everyNode.content!.length,
+  )
   editor.destroy()
 })
 afterAll(async () => {
@@ -66,7 +69,11 @@ describe('export', () => {
     const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     editor.doc.getText(TITLE_FIELD).insert(0, 'Live: ')
     const fragment = editor.doc.getXmlFragment(CONTENT_FIELD)
-    prosemirrorJSONToYXmlFragment(getSchema(documentExtensions()), { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'typed just now' }] }] }, fragment)
+    prosemirrorJSONToYXmlFragment(
+      getSchema(documentExtensions()),
+      { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'typed just now' }] }] },
+      fragment,
+    )
     await waitFor('the export to show the new paragraph', async () => (await (await exportAs('markdown')).text()).includes('typed just now'))
     expect((await exportAs('markdown')).headers.get('content-disposition')).toContain('Live%20Quarterly%20plan.md')
     editor.destroy()

@@ -110,7 +110,7 @@ describe('version comparisons run off the event loop, within a budget', () => {
       const fragment = client.doc.getXmlFragment(CONTENT_FIELD)
       client.doc.transact(() => {
         fragment.delete(0, fragment.length)
-        prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text } ] }] }, fragment)
+        prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] }, fragment)
       })
     }
     try {
@@ -124,7 +124,9 @@ describe('version comparisons run off the event loop, within a budget', () => {
       await waitFor('the rewrite on the server', async () =>
         (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).toString().includes(words(5).slice(0, 40)),
       )
-      const response = await whileHealthzAnswers(() => fetch(`${server.url}/api/docs/${doc.id}/versions/${v}/diff`, { headers: { authorization: `Bearer ${doc.keys.view}` } }))
+      const response = await whileHealthzAnswers(() =>
+        fetch(`${server.url}/api/docs/${doc.id}/versions/${v}/diff`, { headers: { authorization: `Bearer ${doc.keys.view}` } }),
+      )
       expect(response.status).toBe(200)
       const { blocks } = (await response.json()) as { blocks: { op: string }[] }
       // Too long to compare word by word within its budget: shown as a paragraph replaced.

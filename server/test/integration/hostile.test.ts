@@ -203,7 +203,13 @@ describe('hostile presence', () => {
     await Promise.all([flooder.sync(), watcher.sync()])
     const sent = 10_000
     for (let clock = 1; clock <= sent; clock++) flooder.send(awarenessMessage([{ clientId: 42, clock, state: { cursor: clock } }]))
-    const clocksSeen = () => watcher.received.flatMap((message) => readAwareness(message)?.filter((e) => e.clientId === 42).map((e) => e.clock) ?? [])
+    const clocksSeen = () =>
+      watcher.received.flatMap(
+        (message) =>
+          readAwareness(message)
+            ?.filter((e) => e.clientId === 42)
+            .map((e) => e.clock) ?? [],
+      )
     await waitFor('the last state to arrive', () => clocksSeen().includes(sent), 20_000)
     expect(clocksSeen().length).toBeLessThan(sent / 10)
     const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
@@ -246,7 +252,10 @@ describe('large and destructive edits', () => {
       fragment.delete(0, fragment.length)
       writer.doc.getText('title').delete(0, writer.doc.getText('title').length)
     })
-    await waitFor('the server to hold an empty document', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === 0)
+    await waitFor(
+      'the server to hold an empty document',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === 0,
+    )
     writer.destroy()
     expect(await (await fetch(`${server.url}/api/docs/${doc.id}/export?key=${doc.keys.view}`)).text()).toBe('')
   })

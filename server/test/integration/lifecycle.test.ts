@@ -129,7 +129,8 @@ describe('room lifecycle', () => {
     await waitFor('the returning client to hold them too', () => returning.doc.getText('t').toString() === expected)
     // The fresh joiner got the stored bytes; only the returning one's reply was encoded.
     const after = await scrape(server.url)
-    const replies = (source: string) => sample(after, 'quire_sync_replies_total', `source="${source}"`) - sample(before, 'quire_sync_replies_total', `source="${source}"`)
+    const replies = (source: string) =>
+      sample(after, 'quire_sync_replies_total', `source="${source}"`) - sample(before, 'quire_sync_replies_total', `source="${source}"`)
     expect(replies('cached')).toBe(1)
     expect(replies('encoded')).toBe(1)
     expect((await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString()).toBe(expected)

@@ -48,12 +48,16 @@ describe('many sockets on many documents', () => {
     // Everyone announces a presence, as editors do; the first of each document also writes.
     all.forEach((socket, i) => socket.send(awarenessMessage([{ clientId: 1_000 + i, clock: 1, state: { user: { name: `user ${i}` } } }])))
     for (let d = 0; d < docCount; d++) all[d * perDoc]!.send(syncMessage(SyncStep.update, textUpdate(`doc ${d}`)))
-    await waitFor('every write and presence to reach the last socket of its document', () =>
-      docs.every((_, d) => {
-        const received = all[d * perDoc + perDoc - 1]!.received
-        const seen = new Set(received.flatMap((message) => readAwareness(message) ?? []).map((entry) => entry.clientId))
-        return seen.size === perDoc && received.some((message) => readSync(message)?.step === SyncStep.update)
-      }), 30_000)
+    await waitFor(
+      'every write and presence to reach the last socket of its document',
+      () =>
+        docs.every((_, d) => {
+          const received = all[d * perDoc + perDoc - 1]!.received
+          const seen = new Set(received.flatMap((message) => readAwareness(message) ?? []).map((entry) => entry.clientId))
+          return seen.size === perDoc && received.some((message) => readSync(message)?.step === SyncStep.update)
+        }),
+      30_000,
+    )
 
     // Half leave politely, half vanish as a killed tab does (a reset, no closing handshake).
     for (const [i, socket] of sockets.splice(0).entries()) {
@@ -64,7 +68,9 @@ describe('many sockets on many documents', () => {
     const after = await liveFigures(child)
     const text = await scrape(child.url)
     expect(sample(text, 'quire_room_unloads_total')).toBe(docCount)
-    console.info(`2 000 sockets: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, external ${mb(before.external)} → ${mb(after.external)}, fds ${before.fds} → ${after.fds}`)
+    console.info(
+      `2 000 sockets: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, external ${mb(before.external)} → ${mb(after.external)}, fds ${before.fds} → ${after.fds}`,
+    )
     expect(after.heapUsed - before.heapUsed).toBeLessThan(HEAP_SLACK)
     expect(after.fds - before.fds).toBeLessThanOrEqual(FD_SLACK)
   })
@@ -100,7 +106,9 @@ describe('many sockets on many documents', () => {
       const { id, keys } = docs[i]!
       expect((await serverState(child.collabUrl, id, keys.view)).getText('text').toString()).toBe(`room ${i}`)
     }
-    console.info(`${rooms} rooms in sequence: heap ${mb(before!.heapUsed)} → ${mb(after.heapUsed)}, external ${mb(before!.external)} → ${mb(after.external)}, fds ${before!.fds} → ${after.fds}`)
+    console.info(
+      `${rooms} rooms in sequence: heap ${mb(before!.heapUsed)} → ${mb(after.heapUsed)}, external ${mb(before!.external)} → ${mb(after.external)}, fds ${before!.fds} → ${after.fds}`,
+    )
     expect(after.heapUsed - before!.heapUsed).toBeLessThan(HEAP_SLACK)
     expect(after.fds - before!.fds).toBeLessThanOrEqual(FD_SLACK)
   })

@@ -32,7 +32,9 @@ describe('logs', () => {
       await fetch(`${server.url}/api/docs/${doc.id}/export?format=${format}&key=${doc.keys.view}`)
     }
     await fetch(`${server.url}/api/docs/${doc.id}/export?format=nope`, { headers })
-    const rotated = (await (await fetch(`${server.url}/api/docs/${doc.id}/links/rotate?key=${doc.keys.owner}`, { method: 'POST' })).json()) as { links: Record<string, string> }
+    const rotated = (await (await fetch(`${server.url}/api/docs/${doc.id}/links/rotate?key=${doc.keys.owner}`, { method: 'POST' })).json()) as {
+      links: Record<string, string>
+    }
     for (const link of Object.values(rotated.links)) keys.add(keyOf(link))
     await fetch(`${server.url}/api/docs/${doc.id}/links/rotate`, { method: 'POST', headers })
     await fetch(`${server.url}/api/docs/${doc.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doc.keys.owner}` } })

@@ -14,11 +14,15 @@ const { children, clients, dataDir: freshDataDir } = fixtures()
 
 /** Waits until every client of every document holds the same text, with `tokens` tokens each. */
 async function converged(byDoc: TestClient[][], tokens: number, what: string): Promise<void> {
-  await waitFor(what, () =>
-    byDoc.every((group) => {
-      const text = group[0]!.doc.getText('t').toString()
-      return text.split(';').length - 1 === tokens && group.every((client) => client.doc.getText('t').toString() === text)
-    }), 60_000)
+  await waitFor(
+    what,
+    () =>
+      byDoc.every((group) => {
+        const text = group[0]!.doc.getText('t').toString()
+        return text.split(';').length - 1 === tokens && group.every((client) => client.doc.getText('t').toString() === text)
+      }),
+    60_000,
+  )
 }
 
 describe('a server restart under many stock clients', () => {
@@ -32,14 +36,19 @@ describe('a server restart under many stock clients', () => {
     const docs = await createDocs(first.url, docCount)
     // A document's state vector names every client that ever wrote to it, and every browser
     // session is a new client: give each document a history of past writers.
-    await Promise.all(docs.map(async (doc) => {
-      const past = await RawSocket.open(`${first.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
-      await past.sync()
-      for (let writer = 1; writer <= PAST_WRITERS; writer++) past.send(syncMessage(SyncStep.update, textUpdate('.', 'history', writer * 1_000_003)))
-      past.close()
-      await waitFor('the past writers to be stored', async () =>
-        (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('history').length === PAST_WRITERS, 30_000)
-    }))
+    await Promise.all(
+      docs.map(async (doc) => {
+        const past = await RawSocket.open(`${first.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
+        await past.sync()
+        for (let writer = 1; writer <= PAST_WRITERS; writer++) past.send(syncMessage(SyncStep.update, textUpdate('.', 'history', writer * 1_000_003)))
+        past.close()
+        await waitFor(
+          'the past writers to be stored',
+          async () => (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('history').length === PAST_WRITERS,
+          30_000,
+        )
+      }),
+    )
     // Each stock provider listens for the process' exit, to tell the others it left.
     const maxListeners = process.getMaxListeners()
     process.setMaxListeners(maxListeners + docCount * perDoc)
@@ -56,8 +65,7 @@ describe('a server restart under many stock clients', () => {
     await waitFor('every client to notice', () => clients.every((client) => !client.provider.wsconnected))
     const second = await startChildServer(env)
     children.push(second)
-    await waitFor('every client to come back and sync', () =>
-      clients.every((client) => client.provider.wsconnected && client.provider.synced), 60_000)
+    await waitFor('every client to come back and sync', () => clients.every((client) => client.provider.wsconnected && client.provider.synced), 60_000)
 
     // Clients of one document hold the same state, so they share one reply.
     const storm = await scrape(second.url)

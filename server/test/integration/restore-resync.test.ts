@@ -41,7 +41,11 @@ describe('a server brought back from an older copy', () => {
     server = await start()
     const expected = a.doc.getText('t').toString()
     expect(expected).toBe('ab'.repeat(10))
-    await waitFor('the server to hold both writers’ text again', async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === expected, 30_000)
+    await waitFor(
+      'the server to hold both writers’ text again',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === expected,
+      30_000,
+    )
     await waitFor('both clients to stay in sync', () => a.provider.synced && b.provider.synced, 30_000)
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc))
     b.doc.getText('t').insert(0, '>')

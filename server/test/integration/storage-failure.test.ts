@@ -38,7 +38,10 @@ describe('a store that fails writes', () => {
     expect(await readyStatus(server.url)).toBe(200)
     const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     client.doc.getText('text').insert(0, 'after recovery ')
-    await waitFor('the write after recovery', async () => (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('text').toString() === 'after recovery ')
+    await waitFor(
+      'the write after recovery',
+      async () => (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('text').toString() === 'after recovery ',
+    )
     client.destroy()
   })
 })
@@ -86,8 +89,11 @@ describe.skipIf(!disk)('a real full disk', () => {
 
     execFileSync('mount', ['-o', 'remount,size=64m', disk!])
     await waitFor('the store to reopen', async () => (await readyStatus(server!.url)) === 200, 20_000)
-    await waitFor('the client’s edits to be written after all', async () =>
-      (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === client.doc.getText('t').toString(), 20_000)
+    await waitFor(
+      'the client’s edits to be written after all',
+      async () => (await serverState(server!.collabUrl, doc.id, doc.keys.view)).getText('t').toString() === client.doc.getText('t').toString(),
+      20_000,
+    )
     client.destroy()
     observer.destroy()
 

@@ -113,7 +113,11 @@ describe('restores', () => {
     const fragment = client.doc.getXmlFragment(CONTENT_FIELD)
     client.doc.transact(() => {
       fragment.delete(0, fragment.length)
-      prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: paragraphs('idea').map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) }, fragment)
+      prosemirrorJSONToYXmlFragment(
+        schema,
+        { type: 'doc', content: paragraphs('idea').map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) },
+        fragment,
+      )
     })
     await type('rewritten ')
     const idea = (await (await saveNamed(doc, 'Idea')).json()) as VersionInfo

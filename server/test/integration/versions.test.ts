@@ -34,7 +34,11 @@ function write(client: TestClient, ...paragraphs: string[]): void {
   const fragment = client.doc.getXmlFragment(CONTENT_FIELD)
   client.doc.transact(() => {
     fragment.delete(0, fragment.length)
-    prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: paragraphs.map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) }, fragment)
+    prosemirrorJSONToYXmlFragment(
+      schema,
+      { type: 'doc', content: paragraphs.map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })) },
+      fragment,
+    )
   })
 }
 
@@ -45,7 +49,11 @@ async function versionsOf(doc: TestDoc, key = doc.keys.view): Promise<VersionInf
   return ((await (await api(`/api/docs/${doc.id}/versions`, key)).json()) as { versions: VersionInfo[] }).versions
 }
 
-const paragraphs = (ydoc: Y.Doc) => ydoc.getXmlFragment(CONTENT_FIELD).toArray().map((node) => (node as Y.XmlElement).toArray().join(''))
+const paragraphs = (ydoc: Y.Doc) =>
+  ydoc
+    .getXmlFragment(CONTENT_FIELD)
+    .toArray()
+    .map((node) => (node as Y.XmlElement).toArray().join(''))
 
 describe('version history', () => {
   it('takes a version once editing settles, naming the people who edited', async () => {
@@ -106,15 +114,31 @@ describe('version history', () => {
     const doc = await createDoc(server!.url)
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     write(ada, 'Intro', 'The quick fox', 'Gone')
-    const { v } = (await (await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'before' }) })).json()) as VersionInfo
+    const { v } = (await (
+      await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'before' }) })
+    ).json()) as VersionInfo
     write(ada, 'Intro', 'The slow fox', 'Fresh')
     await waitFor('the edit to land', async () => paragraphs(await serverState(server!.collabUrl, doc.id, doc.keys.view)).includes('Fresh'))
     const diff = await (await api(`/api/docs/${doc.id}/versions/${v}/diff`, doc.keys.view)).json()
     expect(diff).toEqual({
       blocks: [
         { op: 'same', text: 'Intro' },
-        { op: 'changed', words: [{ op: 'same', text: 'The ' }, { op: 'removed', text: 'quick' }, { op: 'added', text: 'slow' }, { op: 'same', text: ' fox' }] },
-        { op: 'changed', words: [{ op: 'removed', text: 'Gone' }, { op: 'added', text: 'Fresh' }] },
+        {
+          op: 'changed',
+          words: [
+            { op: 'same', text: 'The ' },
+            { op: 'removed', text: 'quick' },
+            { op: 'added', text: 'slow' },
+            { op: 'same', text: ' fox' },
+          ],
+        },
+        {
+          op: 'changed',
+          words: [
+            { op: 'removed', text: 'Gone' },
+            { op: 'added', text: 'Fresh' },
+          ],
+        },
       ],
     })
   })
@@ -126,7 +150,9 @@ describe('version history', () => {
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     const bob = await connect(doc, doc.keys.edit, 'Bob')
     write(ada, 'once upon a time')
-    const { v } = (await (await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'opening' }) })).json()) as VersionInfo
+    const { v } = (await (
+      await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'opening' }) })
+    ).json()) as VersionInfo
     write(ada, 'a different start', 'and more')
     ada.doc.getText('title').insert(5, ' (draft)')
     await waitFor('bob to see the rewrite', () => paragraphs(bob.doc).includes('and more'))
@@ -145,7 +171,10 @@ describe('version history', () => {
     const { version } = (await restored.json()) as { version: VersionInfo }
     expect(version).toMatchObject({ kind: 'restore', restoredFrom: v, authors: expect.arrayContaining(['API']) })
     for (const editor of [ada, bob]) {
-      await waitFor('the restore to reach a live editor', () => paragraphs(editor.doc).join('|') === 'once upon a time' && editor.doc.getText('title').toString() === 'Story')
+      await waitFor(
+        'the restore to reach a live editor',
+        () => paragraphs(editor.doc).join('|') === 'once upon a time' && editor.doc.getText('title').toString() === 'Story',
+      )
     }
 
     carol.provider.connect()

@@ -39,8 +39,14 @@ interface Scenario {
 const client = fc.nat({ max: 7 })
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('text'), client, at: fc.nat(), insert: fc.string({ maxLength: 4 }), remove: fc.nat({ max: 3 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('xml'), client, at: fc.nat(), insert: fc.option(fc.string({ minLength: 1, maxLength: 4 }), { nil: null }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('map'), client, key: fc.constantFrom('a', 'b', 'c'), value: fc.option(fc.nat({ max: 99 }), { nil: null }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('xml'), client, at: fc.nat(), insert: fc.option(fc.string({ minLength: 1, maxLength: 4 }), { nil: null }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('map'), client, key: fc.constantFrom('a', 'b', 'c'), value: fc.option(fc.nat({ max: 99 }), { nil: null }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('offline', 'online', 'cut', 'strand'), client }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delay'), client, ms: fc.constantFrom(0, 5, 30, 120) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('pause'), ms: fc.constantFrom(10, 50, 200) }) },

@@ -52,7 +52,10 @@ function imageProblems(spec: ImageSpec, dockerignore: string): string[] {
   if (runtimeRuns.some((run) => /\bnpm (ci|install|i)\b/.test(run) && !run.includes('--omit=dev'))) {
     problems.push('the runtime stage installs dev dependencies')
   }
-  const buildRuns = spec.stages.slice(0, -1).flatMap((stage) => stage.instructions).map((i) => i.getArgumentsContent() ?? '')
+  const buildRuns = spec.stages
+    .slice(0, -1)
+    .flatMap((stage) => stage.instructions)
+    .map((i) => i.getArgumentsContent() ?? '')
   if (!buildRuns.some((run) => run.includes('npm run build'))) problems.push('no build stage runs npm run build')
 
   const user = runtime.user?.split(':')[0] ?? ''
@@ -94,10 +97,7 @@ describe('the Dockerfile', () => {
 
   it('gives the linter something to say about a broken one', () => {
     const broken = DOCKERFILE.replace('--interval=30s', '--interva=30s').replace(/^CMD /m, 'cmd ')
-    expect(lint(broken)).toEqual([
-      expect.stringContaining('Unknown flag: interva'),
-      expect.stringContaining('uppercase'),
-    ])
+    expect(lint(broken)).toEqual([expect.stringContaining('Unknown flag: interva'), expect.stringContaining('uppercase')])
   })
 
   it('builds the image the issue asks for', () => {
@@ -114,9 +114,21 @@ describe('the Dockerfile', () => {
       ['loopback only', (text) => text.replace('HOST=0.0.0.0', 'HOST=127.0.0.1'), 'HOST is not 0.0.0.0'],
       ['no port', (text) => text.replace(/^EXPOSE .*$/m, ''), 'port 3000 is not exposed'],
       ['client elsewhere', (text) => text.replace(/client\/dist client\/dist/, 'client/dist public'), "the client's files are not copied to /app/client/dist"],
-      ['Node 20', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim'), 'ARG NODE_IMAGE defaults to Node 20, not an LTS line of 24 or later'],
-      ['odd Node', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:25.9.0-bookworm-slim'), 'ARG NODE_IMAGE defaults to Node 25, not an LTS line of 24 or later'],
-      ['floating Node', (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:24-bookworm-slim'), 'ARG NODE_IMAGE does not default to an official Node slim image with its version pinned'],
+      [
+        'Node 20',
+        (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:20.20.2-bookworm-slim'),
+        'ARG NODE_IMAGE defaults to Node 20, not an LTS line of 24 or later',
+      ],
+      [
+        'odd Node',
+        (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:25.9.0-bookworm-slim'),
+        'ARG NODE_IMAGE defaults to Node 25, not an LTS line of 24 or later',
+      ],
+      [
+        'floating Node',
+        (text) => text.replace(/^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:24-bookworm-slim'),
+        'ARG NODE_IMAGE does not default to an official Node slim image with its version pinned',
+      ],
     ]
     for (const [what, mutate, problem] of cases) {
       const mutated = mutate(DOCKERFILE)

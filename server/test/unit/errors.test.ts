@@ -29,7 +29,9 @@ describe('the error catalogue', () => {
 
 describe('close codes', () => {
   it('use 44xx exactly for the conditions a retry cannot mend', () => {
-    const permanent = Object.entries(CloseCode).filter(([, code]) => isPermanentClose(code)).map(([name]) => name)
+    const permanent = Object.entries(CloseCode)
+      .filter(([, code]) => isPermanentClose(code))
+      .map(([name]) => name)
     expect(permanent.sort()).toEqual(['documentDeleted', 'documentTooLarge', 'keyRevoked', 'tooManySockets'])
   })
 })

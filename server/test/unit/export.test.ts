@@ -60,7 +60,8 @@ describe('Markdown export', () => {
     return doc
   }
   const paragraph = (...content: JSONContent[]): JSONContent => ({ type: 'paragraph', content })
-  const text = (value: string, ...marks: string[]): JSONContent => (marks.length > 0 ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) } : { type: 'text', text: value })
+  const text = (value: string, ...marks: string[]): JSONContent =>
+    marks.length > 0 ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) } : { type: 'text', text: value }
 
   it('puts the title on top as a heading, written as text (Markdown signs escaped)', () => {
     const doc = docOf([paragraph(text('The body.'))])

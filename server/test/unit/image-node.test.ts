@@ -23,7 +23,15 @@ describe("the image's Node", () => {
   it('must be an official Debian slim image with a full version', () => {
     expect(nodeImageOf('node:24.22.3-bookworm-slim')).toEqual({ image: 'node:24.22.3-bookworm-slim', version: '24.22.3', major: 24, suite: 'bookworm' })
     expect(nodeImageOf('node:26.12.1-trixie-slim')).toMatchObject({ version: '26.12.1', suite: 'trixie' })
-    for (const image of ['node:24-bookworm-slim', 'node:lts-bookworm-slim', 'node:24.22-bookworm-slim', 'node:24.22.3-alpine', 'node:24.22.3-bookworm', 'mirror.example/node:24.22.3-bookworm-slim', '']) {
+    for (const image of [
+      'node:24-bookworm-slim',
+      'node:lts-bookworm-slim',
+      'node:24.22-bookworm-slim',
+      'node:24.22.3-alpine',
+      'node:24.22.3-bookworm',
+      'mirror.example/node:24.22.3-bookworm-slim',
+      '',
+    ]) {
       expect(() => nodeImageOf(image), image).toThrow(/not an official Node slim image with its version pinned/)
     }
   })

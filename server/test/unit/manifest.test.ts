@@ -78,9 +78,12 @@ describe('engines', () => {
     expect(semver.satisfies(imageNode(ROOT).version, MANIFEST.engines.node)).toBe(true)
   })
 
-  it('would notice a floor below a dependency\'s', () => {
+  it("would notice a floor below a dependency's", () => {
     expect(enginesProblems('>=20.19', LOCK)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^cookie@\S+ wants Node .+, not 20\.19\.0$/), expect.stringMatching(/^content-disposition@\S+ wants Node .+, not 20\.19\.0$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^cookie@\S+ wants Node .+, not 20\.19\.0$/),
+        expect.stringMatching(/^content-disposition@\S+ wants Node .+, not 20\.19\.0$/),
+      ]),
     )
     expect(enginesProblems('>=22', LOCK)).toEqual(expect.arrayContaining([expect.stringMatching(/^vite@\S+ wants Node .+, not 22\.0\.0$/)]))
   })
@@ -92,7 +95,9 @@ describe('allowScripts', () => {
   })
 
   it('runs only the script that has to run: better-sqlite3 compiles its binding', () => {
-    const allowed = Object.entries(MANIFEST.allowScripts ?? {}).filter(([, allow]) => allow).map(([name]) => name)
+    const allowed = Object.entries(MANIFEST.allowScripts ?? {})
+      .filter(([, allow]) => allow)
+      .map(([name]) => name)
     expect(allowed).toEqual(['better-sqlite3'])
   })
 
@@ -100,7 +105,9 @@ describe('allowScripts', () => {
     const allowScripts = MANIFEST.allowScripts ?? {}
     const withNew: Lock = { packages: { ...LOCK.packages, 'node_modules/fresh/node_modules/@scope/native': { version: '1.0.0', hasInstallScript: true } } }
     expect(installScriptProblems(allowScripts, withNew)).toEqual(['@scope/native has an install script that allowScripts neither allows nor denies'])
-    expect(installScriptProblems({ ...allowScripts, gone: false }, LOCK)).toEqual(['gone is in allowScripts but no installed package of that name has an install script'])
+    expect(installScriptProblems({ ...allowScripts, gone: false }, LOCK)).toEqual([
+      'gone is in allowScripts but no installed package of that name has an install script',
+    ])
     const pinned = Object.fromEntries(Object.entries(allowScripts).map(([key, allow]) => [key === 'better-sqlite3' ? 'better-sqlite3@12.11.1' : key, allow]))
     expect(installScriptProblems(pinned, LOCK)).toEqual([
       'better-sqlite3 has an install script that allowScripts neither allows nor denies',

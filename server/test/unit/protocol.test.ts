@@ -68,7 +68,11 @@ describe('decodeClientMessage', () => {
   })
 
   it('never throws anything but a ProtocolError for mutated valid frames', () => {
-    const frames = [encodeUpdate(update), encodeSyncStep1(Y.encodeStateVector(docWith('abc'))), awarenessMessage([{ clientId: 5, clock: 1, state: { user: { name: 'a' } } }])]
+    const frames = [
+      encodeUpdate(update),
+      encodeSyncStep1(Y.encodeStateVector(docWith('abc'))),
+      awarenessMessage([{ clientId: 5, clock: 1, state: { user: { name: 'a' } } }]),
+    ]
     const mutation = fc.record({
       frame: fc.constantFrom(...frames),
       flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),

@@ -36,7 +36,11 @@ async function openRoom(options: { limits?: Partial<RoomLimits>; base?: Uint8Arr
 
 const update = (bytes: Uint8Array) => decodeClientMessage(encodeUpdate(bytes))
 /** The updates among what a peer was sent. */
-const updatesIn = (messages: Uint8Array[]) => messages.map(readSync).filter((m) => m?.step === SyncStep.update).map((m) => m!.payload)
+const updatesIn = (messages: Uint8Array[]) =>
+  messages
+    .map(readSync)
+    .filter((m) => m?.step === SyncStep.update)
+    .map((m) => m!.payload)
 
 /** The text of field `t` once the stored base and log are applied. */
 async function storedText(store: MemoryStore): Promise<string> {

@@ -49,11 +49,31 @@ describe('diffBlocks', () => {
   it('shows blocks added and removed, and words changed inside a block', () => {
     expect(diffBlocks(['Title', 'The quick fox', 'Gone'], ['Title', 'The slow fox', 'New'])).toEqual([
       { op: 'same', text: 'Title' },
-      { op: 'changed', words: [{ op: 'same', text: 'The ' }, { op: 'removed', text: 'quick' }, { op: 'added', text: 'slow' }, { op: 'same', text: ' fox' }] },
-      { op: 'changed', words: [{ op: 'removed', text: 'Gone' }, { op: 'added', text: 'New' }] },
+      {
+        op: 'changed',
+        words: [
+          { op: 'same', text: 'The ' },
+          { op: 'removed', text: 'quick' },
+          { op: 'added', text: 'slow' },
+          { op: 'same', text: ' fox' },
+        ],
+      },
+      {
+        op: 'changed',
+        words: [
+          { op: 'removed', text: 'Gone' },
+          { op: 'added', text: 'New' },
+        ],
+      },
     ])
-    expect(diffBlocks(['a'], ['a', 'b'])).toEqual([{ op: 'same', text: 'a' }, { op: 'added', text: 'b' }])
-    expect(diffBlocks(['a', 'b'], ['b'])).toEqual([{ op: 'removed', text: 'a' }, { op: 'same', text: 'b' }])
+    expect(diffBlocks(['a'], ['a', 'b'])).toEqual([
+      { op: 'same', text: 'a' },
+      { op: 'added', text: 'b' },
+    ])
+    expect(diffBlocks(['a', 'b'], ['b'])).toEqual([
+      { op: 'removed', text: 'a' },
+      { op: 'same', text: 'b' },
+    ])
   })
 })
 
