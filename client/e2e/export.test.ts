@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import type { Browser } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, docLinkFor, waitForStatus } from './helpers/app.js'

@@ -128,7 +128,6 @@ describe('the History panel', () => {
   it('restores a version for everyone as a change, which the restorer’s undo takes back for everyone', async () => {
     const panel = ada.page.getByRole('complementary', { name: 'History' })
     const restored = 'The plan has three parts.\nThe budget is small.'
-    const restoredV = await panel.locator('.preview').getAttribute('data-v')
     await panel.getByRole('button', { name: 'Restore this version' }).click()
     const status = panel.locator('.history__status')
     await status.getByText('First draft restored. To take it back, press Ctrl+Z in the text.').waitFor()
@@ -212,7 +211,10 @@ describe('the History panel', () => {
     expect(await panel.evaluate((element) => Math.round(element.getBoundingClientRect().width))).toBe(375)
     expect(await viewer.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
 
-    await panel.locator('.version').filter({ has: viewer.page.getByText('First draft', { exact: true }) }).click()
+    await panel
+      .locator('.version')
+      .filter({ has: viewer.page.getByText('First draft', { exact: true }) })
+      .click()
     await panel.locator('.diff del', { hasText: 'small' }).waitFor()
     expect(await panel.getByRole('button', { name: 'Restore this version' }).count()).toBe(0)
     expect(await panel.getByRole('button', { name: 'Markdown (.md)' }).isVisible()).toBe(true)
@@ -222,7 +224,10 @@ describe('the History panel', () => {
 
   it('previews a version with its headings, lists and code as such', async () => {
     const other = await createDoc(app.server.url, { title: 'Structure' })
-    const { page } = await openPage(await app.browser.newContext({ viewport: { width: 1180, height: 760 } }), docLinkFor(app.server.url, other.id, other.keys.owner))
+    const { page } = await openPage(
+      await app.browser.newContext({ viewport: { width: 1180, height: 760 } }),
+      docLinkFor(app.server.url, other.id, other.keys.owner),
+    )
     await page.locator(EDITOR).click()
     // Markdown-style typing: a heading, a list of two, a quote and a code block.
     await page.keyboard.type('## Steps')

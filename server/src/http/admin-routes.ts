@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import * as Y from 'yjs'
 import { EXPORT_FORMATS, type ExportFormat } from '@quire/shared'
 import { backupRecords } from '../admin/backup.js'
 import { Errors } from '../errors.js'
@@ -9,9 +8,7 @@ import { readTitle } from '../sync/doc-fields.js'
 import { docIdParams } from './schemas.js'
 
 /** One line of a streamed backup. */
-export type BackupLine =
-  | { kind: 'secret'; linkSecret: string | null }
-  | { kind: 'doc'; meta: unknown; state: string }
+export type BackupLine = { kind: 'secret'; linkSecret: string | null } | { kind: 'doc'; meta: unknown; state: string }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 

@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import * as Y from 'yjs'
-import {
-  CloseCode,
-  docLink,
-  EXPORT_FORMATS,
-  type CreateDocRequest,
-  type CreateDocResponse,
-  type DocInfo,
-  type DocLinks,
-  type ExportFormat,
-} from '@quire/shared'
+import { docLink, EXPORT_FORMATS, type CreateDocRequest, type CreateDocResponse, type DocInfo, type DocLinks, type ExportFormat } from '@quire/shared'
 import type { LinkKeys } from '../access/link-keys.js'
 import { Errors } from '../errors.js'
 import { initialState, MAX_TITLE_LENGTH, readTitle } from '../sync/doc-fields.js'
@@ -74,8 +64,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply): Promise<CreateDocResponse> => {
       const { title: rawTitle = '', content, format = 'markdown' } = request.body ?? {}
       const title = rawTitle.trim()
-      const state =
-        content === undefined ? initialState(title) : await work.importDoc({ content, format, title, maxDepth: config.maxNestingDepth })
+      const state = content === undefined ? initialState(title) : await work.importDoc({ content, format, title, maxDepth: config.maxNestingDepth })
       if (state.length > config.maxDocumentBytes) {
         throw Errors.documentTooLarge(`The imported document would take ${state.length} bytes; this server keeps documents up to ${config.maxDocumentBytes}.`)
       }
@@ -114,8 +103,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       preHandler: authorizer.require(),
       schema: {
         summary: "Export a document's current content",
-        description:
-          'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title.',
+        description: 'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title.',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,
@@ -154,7 +142,14 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['documents'],
         security: bearer,
         params: docIdParams,
-        response: { 200: { type: 'object', required: ['links'], properties: { links } }, 400: apiError, 401: apiError, 403: apiError, 404: apiError, 429: apiError },
+        response: {
+          200: { type: 'object', required: ['links'], properties: { links } },
+          400: apiError,
+          401: apiError,
+          403: apiError,
+          404: apiError,
+          429: apiError,
+        },
       },
     },
     async (request) => {
@@ -169,8 +164,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       preHandler: authorizer.require('owner'),
       schema: {
         summary: 'Rotate the share links',
-        description:
-          'Owner key. Every older edit and view key stops working at once; their open sockets are closed with 4401. The owner key stays.',
+        description: 'Owner key. Every older edit and view key stops working at once; their open sockets are closed with 4401. The owner key stays.',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,

@@ -32,11 +32,14 @@ class DelayedPipe {
 
   #schedule(): void {
     if (this.#timer || this.#queue.length === 0) return
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      while (this.#queue.length > 0 && this.#queue[0]!.at <= Date.now()) this.#to.write(this.#queue.shift()!.chunk)
-      this.#schedule()
-    }, Math.max(0, this.#queue[0]!.at - Date.now()))
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined
+        while (this.#queue.length > 0 && this.#queue[0]!.at <= Date.now()) this.#to.write(this.#queue.shift()!.chunk)
+        this.#schedule()
+      },
+      Math.max(0, this.#queue[0]!.at - Date.now()),
+    )
   }
 
   stop(): void {
@@ -72,9 +75,8 @@ export class ChaosProxy {
   }
 
   static async start(targetPort: number): Promise<ChaosProxy> {
-    let proxy: ChaosProxy | undefined
-    const listener = createServer((client) => proxy!.#accept(client))
-    proxy = new ChaosProxy(listener, targetPort)
+    const listener = createServer((client) => proxy.#accept(client))
+    const proxy = new ChaosProxy(listener, targetPort)
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
     return proxy
   }
