@@ -10,6 +10,7 @@ import { EXPORT_FORMATS, isDocId, type ExportFormat } from '@quire/shared'
 import { backupRecords, BackupError, readManifest, restoreBackup, writeBackup, type BackupRecord } from './admin/backup.js'
 import { compactStore, exportFromStore } from './admin/store-tasks.js'
 import { generatedSecretHex, loadLinkSecret, restoreLinkSecret } from './access/secret.js'
+import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
 import { foldStored } from './sync/doc-fields.js'
 import type { BackupLine } from './http/admin-routes.js'
@@ -57,15 +58,16 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'export' && !isDocId(argument)) throw new UsageError(`${argument} is not a document id`)
 
   if (command === 'restore' && values.server !== undefined) throw new UsageError('restore works on a stopped server: run it without --server')
-  const dataDir = process.env.DATA_DIR || './data'
-  const remote = values.server === undefined ? undefined : new Remote(values.server, process.env.ADMIN_TOKEN)
+  // The server's own validated settings: a bad DATA_DIR or secret stops here, named.
+  const { dataDir, adminToken, linkSecret } = loadConfig(process.env)
+  const remote = values.server === undefined ? undefined : new Remote(values.server, adminToken)
   switch (command) {
     case 'backup': {
       const dir = resolve(argument!)
       const manifest = remote
         ? await remote.backup(dir)
         : await withStore(dataDir, async (store) => {
-            const secret = generatedSecretHex(await loadLinkSecret(dataDir, process.env.LINK_SECRET), process.env.LINK_SECRET)
+            const secret = generatedSecretHex(await loadLinkSecret(dataDir, linkSecret), linkSecret)
             return writeBackup(
               dir,
               backupRecords(store, async (stored) => foldStored(stored)),
@@ -199,6 +201,10 @@ function say(message: string): void {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`quire: ${error.message}\n`)
+    process.exit(2)
+  }
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`quire: ${(error as Error).message}\n\n${USAGE}\n`)
     process.exit(2)

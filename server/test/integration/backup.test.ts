@@ -145,6 +145,14 @@ describe('the quire command on a stopped server’s store', () => {
     expect(result.stderr).toContain(message)
   })
 
+  it('reads its settings as the server does, and names a bad one', async () => {
+    const result = await runCli(['list'], { DATA_DIR: await dir(), ADMIN_TOKEN: 'short', LINK_SECRET: 'also-short' })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('ADMIN_TOKEN: expected at least 32 characters')
+    expect(result.stderr).toContain('LINK_SECRET: expected at least 32 characters')
+    expect(result.stderr).not.toContain('also-short')
+  })
+
   it('says how to reach a running server when the store is locked to it', async () => {
     const dataDir = await dir()
     await start(dataDir)
