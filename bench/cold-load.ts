@@ -52,7 +52,7 @@ async function dataset(updates: Uint8Array[], inBase: number): Promise<string> {
   await store.createDoc({ id: DOC_ID, title: 'Cold', createdAt: now, updatedAt: now, epoch: 0 }, Y.encodeStateAsUpdate(base))
   const logged = updates.slice(inBase)
   for (let i = 0; i < logged.length; i += 10_000) {
-    await store.appendUpdates(logged.slice(i, i + 10_000).map((update, j) => ({ docId: DOC_ID, seq: i + j, updates: [update] })))
+    await store.appendUpdates(logged.slice(i, i + 10_000).map((update) => ({ docId: DOC_ID, updates: [update] })))
   }
   await store.close()
   return dataDir

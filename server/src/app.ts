@@ -19,7 +19,7 @@ import { openapi } from './http/openapi.js'
 import { security } from './http/security.js'
 import { versionsRoutes } from './http/versions-routes.js'
 import { Metrics } from './metrics.js'
-import type { DocStore } from './storage/doc-store.js'
+import { StoreUnavailableError, type DocStore } from './storage/doc-store.js'
 import type { SyncEvents } from './sync/events.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
@@ -88,7 +88,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
 
   // The gauges read rooms and sockets when scraped, after both exist.
-  const metrics = config.metricsEnabled ? new Metrics({ openRooms: () => rooms.size, openSocketsByRole: () => sockets.countByRole() }) : undefined
+  const metrics = config.metricsEnabled
+    ? new Metrics({ openRooms: () => rooms.size, openSocketsByRole: () => sockets.countByRole(), storeConnections: () => store.connections })
+    : undefined
+  if (metrics) store.observe?.(metrics)
   const events: SyncEvents = metrics ?? {}
   const writer = new WriteQueue(store, logger, events)
   const rooms = new Rooms({
@@ -213,6 +216,8 @@ function asQuireError(error: Error, taskTimeoutMs: number): QuireError | undefin
   }
   if (error instanceof TaskCrashedError) return Errors.tooComplex('This needs more memory than the server gives one task, so it was stopped.')
   if (error instanceof TaskQueueFullError) return Errors.busy().withHeaders({ 'retry-after': '5' })
+  if (error instanceof StoreUnavailableError)
+    return Errors.notReady('The store is unavailable right now; try again in a few seconds.').withHeaders({ 'retry-after': '2' })
   if (error instanceof VersionLimitError)
     return Errors.tooManyVersions(`This document keeps ${error.kept} named versions and restores, the most it may; the owner can delete some.`)
   return undefined

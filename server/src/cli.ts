@@ -1,26 +1,29 @@
 /**
- * `quire`, the operator's command: back up, restore, list, export and compact documents.
- * It opens DATA_DIR itself while no server runs, or, given `--server <url>` and ADMIN_TOKEN,
- * asks the running server (whose store is locked to it). Like main.ts, it is an entry point
- * and may touch the process.
+ * `quire`, the operator's command: back up, restore, list, export and compact documents. It
+ * opens the configured store itself (STORE, DATA_DIR or DATABASE_URL), or, given `--server
+ * <url>` and ADMIN_TOKEN, asks a running server (a LevelDB store is locked to its server; a
+ * PostgreSQL one is not). Like main.ts, it is an entry point and may touch the process.
  */
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EXPORT_FORMATS, isDocId, type ExportFormat } from '@quire/shared'
-import { backupRecords, BackupError, readManifest, restoreBackup, writeBackup, type BackupRecord } from './admin/backup.js'
+import { generatedSecretHex, loadLinkSecret, restoreLinkSecret, secretHomeOf } from './access/secret.js'
+import { BackupError, backupItems, countDocuments, writeBackup } from './admin/backup.js'
+import { showProgress, type Progress } from './admin/progress.js'
+import { Remote, type Listed } from './admin/remote.js'
+import { readManifest, restoreBackup } from './admin/restore.js'
 import { compactStore, exportFromStore } from './admin/store-tasks.js'
-import { generatedSecretHex, loadLinkSecret, restoreLinkSecret } from './access/secret.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
+import type { DocStore } from './storage/doc-store.js'
+import { createStore } from './storage/open-store.js'
 import { foldStored } from './sync/doc-fields.js'
-import type { BackupLine } from './http/admin-routes.js'
-import { LevelStore } from './storage/level-store.js'
 
 const USAGE = `Usage: quire <command> [options]
 
 Commands:
-  backup <dir>              write every document to a new directory <dir>
-  restore <dir>             bring a backup back into an empty DATA_DIR (server stopped)
+  backup <dir>              write every document and its versions to a new directory <dir>
+  restore <dir>             bring a backup back into an empty store (of either kind)
   list                      list the documents
   export <id>               print a document (--format markdown|html|json|text)
   compact                   fold every document's log into its base
@@ -30,7 +33,9 @@ Options:
   --format <format>         the export format (default: markdown)
   -h, --help                show this help
 
-Environment: DATA_DIR (default ./data), ADMIN_TOKEN, LINK_SECRET.`
+Environment: the server's own settings: STORE, DATA_DIR (default ./data), DATABASE_URL,
+ADMIN_TOKEN, LINK_SECRET. Moving from LevelDB to PostgreSQL: back up with STORE=leveldb,
+restore with STORE=postgres.`
 
 class UsageError extends Error {}
 
@@ -56,45 +61,57 @@ async function main(argv: string[]): Promise<void> {
   const format = values.format as ExportFormat
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`)
   if (command === 'export' && !isDocId(argument)) throw new UsageError(`${argument} is not a document id`)
+  if (command === 'restore' && values.server !== undefined) throw new UsageError('restore works on the store itself: run it without --server')
 
-  if (command === 'restore' && values.server !== undefined) throw new UsageError('restore works on a stopped server: run it without --server')
-  // The server's own validated settings: a bad DATA_DIR or secret stops here, named.
-  const { dataDir, adminToken, linkSecret } = loadConfig(process.env)
-  const remote = values.server === undefined ? undefined : new Remote(values.server, adminToken)
+  // The server's own validated settings: a bad value stops here, named.
+  const config = loadConfig(process.env)
+  const remote = values.server === undefined ? undefined : remoteOf(values.server, config.adminToken)
+  const started = performance.now()
+  const took = () => `in ${((performance.now() - started) / 1000).toFixed(1)} s`
   switch (command) {
     case 'backup': {
       const dir = resolve(argument!)
+      let progress: Progress | undefined
+      const onDocument = () => progress?.tick()
       const manifest = remote
-        ? await remote.backup(dir)
-        : await withStore(dataDir, async (store) => {
-            const secret = generatedSecretHex(await loadLinkSecret(dataDir, linkSecret), linkSecret)
+        ? await remote.backup(dir, (documents) => (progress = showProgress('backup', documents)), onDocument)
+        : await withStore(config, async (store) => {
+            const secret = generatedSecretHex(await loadLinkSecret(secretHomeOf(store, config.dataDir), config.linkSecret), config.linkSecret)
+            progress = showProgress('backup', await countDocuments(store))
             return writeBackup(
               dir,
-              backupRecords(store, async (stored) => foldStored(stored)),
+              backupItems(store, async (stored) => foldStored(stored)),
               () => secret,
+              onDocument,
             )
           })
-      say(`backed up ${manifest.documents} documents to ${dir}`)
+      progress?.stop()
+      say(`backed up ${manifest.documents} documents and ${manifest.versions} versions to ${dir} ${took()}`)
       return
     }
     case 'restore': {
       const dir = resolve(argument!)
       const manifest = await readManifest(dir)
-      const restored = await withStore(dataDir, (store) => restoreBackup(store, dir))
-      if (manifest.linkSecret) await restoreLinkSecret(dataDir, manifest.linkSecret)
-      else say('the backup holds no link secret (it was configured): start the server with the same LINK_SECRET')
-      say(`restored ${restored} documents into ${resolve(dataDir)}`)
+      const progress = showProgress('restore', manifest.documents)
+      const restored = await withStore(config, async (store) => {
+        const count = await restoreBackup(store, dir, () => progress.tick())
+        if (manifest.linkSecret) await restoreLinkSecret(secretHomeOf(store, config.dataDir), manifest.linkSecret)
+        return count
+      })
+      progress.stop()
+      if (!manifest.linkSecret) say('the backup holds no link secret (it was configured): start the server with the same LINK_SECRET')
+      say(`restored ${restored} documents and ${manifest.versions} versions into ${storeName(config)} ${took()}`)
       return
     }
     case 'list': {
-      const docs = remote ? await remote.list() : await withStore(dataDir, listStore)
+      const docs = remote ? await remote.list() : await withStore(config, listStore)
       for (const doc of docs) process.stdout.write(`${doc.id}\t${doc.updatedAt}\t${doc.title}\n`)
       return
     }
     case 'export': {
       const body = remote
         ? await remote.export(argument!, format)
-        : await withStore(dataDir, async (store) => {
+        : await withStore(config, async (store) => {
             const { DocumentFormats } = await import('./export/formats.js')
             return (await exportFromStore(store, new DocumentFormats(), argument!, format))?.body
           })
@@ -103,8 +120,15 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'compact': {
-      const compacted = remote ? await remote.compact() : await withStore(dataDir, compactStore)
-      say(`compacted ${compacted} documents`)
+      const compacted = remote
+        ? await remote.compact()
+        : await withStore(config, async (store) => {
+            const progress = showProgress('compact', await countDocuments(store))
+            const count = await compactStore(store, () => progress.tick())
+            progress.stop()
+            return count
+          })
+      say(`compacted ${compacted} documents ${took()}`)
       return
     }
     default:
@@ -112,87 +136,36 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-interface Listed {
-  id: string
-  title: string
-  updatedAt: string
+function remoteOf(url: string, token: string | undefined): Remote {
+  if (!URL.canParse(url)) throw new UsageError(`--server ${url} is not a URL`)
+  if (!token) throw new UsageError('--server needs ADMIN_TOKEN in the environment')
+  return new Remote(url, token)
 }
 
-async function listStore(store: LevelStore): Promise<Listed[]> {
+async function listStore(store: DocStore): Promise<Listed[]> {
   const docs: Listed[] = []
   for await (const { id, title, updatedAt } of store.listDocs()) docs.push({ id, title, updatedAt })
   return docs
 }
 
-async function withStore<T>(dataDir: string, use: (store: LevelStore) => Promise<T>): Promise<T> {
-  const store = new LevelStore(join(dataDir, 'db'), { syncWrites: true, log: createLogger('warn') })
+function storeName(config: Config): string {
+  return config.store === 'postgres' ? 'the PostgreSQL database' : resolve(config.dataDir)
+}
+
+/** Runs `use` on the configured store, opened for the command alone (and migrated, for PostgreSQL). */
+async function withStore<T>(config: Config, use: (store: DocStore) => Promise<T>): Promise<T> {
+  // Every batch of the command reaches the disk before it says it is done.
+  const store = createStore({ ...config, syncWrites: true }, createLogger('warn'))
   try {
     await store.open()
   } catch (error) {
-    throw new BackupError(
-      `cannot open the store in ${resolve(dataDir)} (${(error as Error).message}); if a server is running, pass --server <url> with ADMIN_TOKEN`,
-    )
+    const hint = config.store === 'leveldb' ? '; if a server is running, pass --server <url> with ADMIN_TOKEN' : ''
+    throw new BackupError(`cannot open ${storeName(config)} (${(error as Error).message})${hint}`)
   }
   try {
     return await use(store)
   } finally {
     await store.close()
-  }
-}
-
-/** A running server's admin routes. */
-class Remote {
-  readonly #base: string
-  readonly #token: string
-
-  constructor(url: string, token: string | undefined) {
-    if (!URL.canParse(url)) throw new UsageError(`--server ${url} is not a URL`)
-    if (!token) throw new UsageError('--server needs ADMIN_TOKEN in the environment')
-    this.#base = new URL(url).origin
-    this.#token = token
-  }
-
-  async #fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const response = await fetch(this.#base + path, { ...init, headers: { authorization: `Bearer ${this.#token}` } })
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { message?: string }
-      throw new BackupError(`the server answered ${response.status}: ${body.message ?? response.statusText}`)
-    }
-    return response
-  }
-
-  async backup(dir: string) {
-    const response = await this.#fetch('/api/admin/backup')
-    let linkSecret: string | null = null
-    const records = async function* (): AsyncIterable<BackupRecord> {
-      let buffered = ''
-      for await (const chunk of response.body!.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk
-        let newline
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          const line = JSON.parse(buffered.slice(0, newline)) as BackupLine
-          buffered = buffered.slice(newline + 1)
-          if (line.kind === 'secret') linkSecret = line.linkSecret
-          else yield { meta: line.meta as BackupRecord['meta'], state: new Uint8Array(Buffer.from(line.state, 'base64')) }
-        }
-      }
-    }
-    return writeBackup(dir, records(), () => linkSecret)
-  }
-
-  async list(): Promise<Listed[]> {
-    return (await this.#fetch('/api/admin/docs')).json() as Promise<Listed[]>
-  }
-
-  async export(id: string, format: ExportFormat): Promise<string | undefined> {
-    const response = await fetch(`${this.#base}/api/admin/docs/${id}/export?format=${format}`, { headers: { authorization: `Bearer ${this.#token}` } })
-    if (response.status === 404) return undefined
-    if (!response.ok) throw new BackupError(`the server answered ${response.status}`)
-    return response.text()
-  }
-
-  async compact(): Promise<number> {
-    return ((await (await this.#fetch('/api/admin/compact', { method: 'POST' })).json()) as { compacted: number }).compacted
   }
 }
 

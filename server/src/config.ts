@@ -87,6 +87,10 @@ const trustProxy = env(
     .default(false),
 )
 
+const databaseUrl = z.string().refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+  message: 'expected a postgres:// URL',
+})
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 /**
@@ -97,6 +101,10 @@ const schema = z.object({
   PORT: integer(0, 65535, 3000),
   HOST: env(z.string().min(1).default('127.0.0.1')),
   DATA_DIR: env(z.string().min(1).default('./data')),
+  STORE: env(z.enum(['leveldb', 'postgres'], { message: 'expected leveldb or postgres' }).default('leveldb')),
+  DATABASE_URL: env(databaseUrl.optional()),
+  DATABASE_POOL_SIZE: integer(1, 1_000, 10),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000, 10_000),
   PUBLIC_URL: env(origin.optional()),
   LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   ADMIN_TOKEN: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
@@ -164,7 +172,7 @@ function camelCase(name: string): string {
 }
 
 /** Variables whose values never appear in an error message. */
-const SECRET_VARS = new Set(['LINK_SECRET', 'ADMIN_TOKEN'])
+const SECRET_VARS = new Set(['LINK_SECRET', 'ADMIN_TOKEN', 'DATABASE_URL'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -180,6 +188,9 @@ export function loadConfig(vars: Record<string, string | undefined>): Config {
       return `${name}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`
     })
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  if (parsed.data.STORE === 'postgres' && parsed.data.DATABASE_URL === undefined) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required with STORE=postgres (a postgres:// URL)')
   }
   const data: Record<string, unknown> = parsed.data
   const entries = Object.keys(schema.shape).map((name) => [camelCase(name), data[name]])

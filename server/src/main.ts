@@ -2,14 +2,13 @@
  * The only place that touches the process: configuration → store → app → listen, and the
  * signals that end it.
  */
-import { join } from 'node:path'
-import { loadLinkSecret } from './access/secret.js'
+import { loadLinkSecret, secretHomeOf } from './access/secret.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { metricsRoute } from './http/metrics-route.js'
 import { createLogger } from './logger.js'
-import { LevelStore } from './storage/level-store.js'
+import { createStore } from './storage/open-store.js'
 
 async function main(): Promise<void> {
   let config
@@ -21,9 +20,10 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   const logger = createLogger(config.logLevel)
-  const linkSecret = await loadLinkSecret(config.dataDir, config.linkSecret)
-  const store = new LevelStore(join(config.dataDir, 'db'), { syncWrites: config.syncWrites, log: logger })
+  const store = createStore(config, logger)
   await store.open()
+  // A store that several servers share keeps the generated secret; LevelDB's is a file beside it.
+  const linkSecret = await loadLinkSecret(secretHomeOf(store, config.dataDir), config.linkSecret)
   const app = await buildApp({ config, store, linkSecret, logger })
   await app.listen({ port: config.port, host: config.host })
   const metricsApp = await listenForMetrics(app, config)

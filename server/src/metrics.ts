@@ -1,17 +1,20 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { StoreEvents } from './storage/doc-store.js'
 import type { SyncEvents } from './sync/events.js'
 
 /** What the gauges read when scraped. */
 export interface MetricSources {
   openRooms(): number
   openSocketsByRole(): Record<string, number>
+  /** A database store's connections, if the store has any. */
+  storeConnections(): { total: number; idle: number; waiting: number } | undefined
 }
 
 /**
  * What an operator watches, in Prometheus' text format: one registry per server instance.
  * It listens to the collaboration core's events and reads open rooms and sockets when scraped.
  */
-export class Metrics implements SyncEvents {
+export class Metrics implements SyncEvents, StoreEvents {
   readonly registry = new Registry()
   readonly #updatesReceived: Counter
   readonly #updateBytesReceived: Counter
@@ -26,6 +29,8 @@ export class Metrics implements SyncEvents {
   readonly #unloads: Counter
   readonly #compactions: Counter
   readonly #socketsClosed: Counter<'code'>
+  readonly #storeSeconds: Histogram
+  readonly #storeFailures: Counter
 
   constructor(sources: MetricSources) {
     const registers = [this.registry]
@@ -48,6 +53,27 @@ export class Metrics implements SyncEvents {
         for (const [role, count] of Object.entries(sources.openSocketsByRole())) this.set({ role }, count)
       },
     })
+    new Gauge({
+      name: 'quire_store_connections',
+      help: 'Database connections by state (busy, idle) and requests waiting for one (PostgreSQL only)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset()
+        const connections = sources.storeConnections()
+        if (!connections) return
+        this.set({ state: 'busy' }, connections.total - connections.idle)
+        this.set({ state: 'idle' }, connections.idle)
+        this.set({ state: 'waiting' }, connections.waiting)
+      },
+    })
+    this.#storeSeconds = new Histogram({
+      name: 'quire_store_query_seconds',
+      help: 'Time of one database statement or transaction (PostgreSQL only)',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    })
+    this.#storeFailures = new Counter({ name: 'quire_store_errors_total', help: 'Database statements that failed (PostgreSQL only)', registers })
     this.#updatesReceived = new Counter({ name: 'quire_updates_received_total', help: 'Updates taken from sockets', registers })
     this.#updateBytesReceived = new Counter({ name: 'quire_update_bytes_received_total', help: 'Bytes of the updates taken', registers })
     this.#updatesRefused = new Counter({
@@ -140,5 +166,13 @@ export class Metrics implements SyncEvents {
 
   socketClosed(code: number | undefined): void {
     this.#socketsClosed.inc({ code: code === undefined ? 'peer' : String(code) })
+  }
+
+  storeQueried(seconds: number): void {
+    this.#storeSeconds.observe(seconds)
+  }
+
+  storeFailed(): void {
+    this.#storeFailures.inc()
   }
 }

@@ -6,11 +6,15 @@ import { applyStored, foldStored, Origin, readTitle } from '../sync/doc-fields.j
 
 /** The tasks an operator runs on a store directly, while no server has it open. */
 
-/** Folds every document's log into its base; returns how many had a log to fold. */
-export async function compactStore(store: DocStore): Promise<number> {
+/**
+ * Folds every document's log into its base; returns how many had a log to fold. `onDocument`
+ * hears of each document looked at.
+ */
+export async function compactStore(store: DocStore, onDocument = () => {}): Promise<number> {
   let compacted = 0
   for await (const { id } of store.listDocs()) {
     const stored = await store.loadDoc(id)
+    onDocument()
     if (stored.log.length === 0) continue
     const { state, title } = foldStored(stored)
     await store.compact(id, state, stored.log.at(-1)!.seq, title)

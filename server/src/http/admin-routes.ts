@@ -2,13 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { EXPORT_FORMATS, type ExportFormat } from '@quire/shared'
-import { backupRecords } from '../admin/backup.js'
+import { backupItems, countDocuments } from '../admin/backup.js'
+import type { BackupLine } from '../admin/remote.js'
 import { Errors } from '../errors.js'
 import { readTitle } from '../sync/doc-fields.js'
 import { docIdParams } from './schemas.js'
-
-/** One line of a streamed backup. */
-export type BackupLine = { kind: 'secret'; linkSecret: string | null } | { kind: 'doc'; meta: unknown; state: string }
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
@@ -28,9 +26,13 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
 
   app.get('/api/admin/backup', { schema: { hide: true } }, async (_request, reply) => {
     async function* lines() {
-      yield JSON.stringify({ kind: 'secret', linkSecret: options.linkSecret } satisfies BackupLine) + '\n'
-      for await (const { meta, state } of backupRecords(store, (stored) => work.fold(stored))) {
-        yield JSON.stringify({ kind: 'doc', meta, state: Buffer.from(state).toString('base64') } satisfies BackupLine) + '\n'
+      const line = (value: BackupLine) => JSON.stringify(value) + '\n'
+      const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
+      yield line({ kind: 'secret', linkSecret: options.linkSecret })
+      yield line({ kind: 'count', documents: await countDocuments(store) })
+      for await (const item of backupItems(store, (stored) => work.fold(stored))) {
+        if (item.kind === 'doc') yield line({ kind: 'doc', meta: item.meta, state: base64(item.state) })
+        else yield line({ kind: 'version', docId: item.docId, info: item.version.info, state: base64(item.version.state) })
       }
     }
     return reply.type('application/x-ndjson').send(Readable.from(lines()))

@@ -37,16 +37,19 @@ export interface StoredVersion {
   state: Uint8Array
 }
 
-/** A document as a backup reads it. */
+/** A document as a backup reads it: as it was when the snapshot began. */
 export interface SnapshotDoc {
   meta: DocMeta
   stored: StoredDoc
+  /** Its versions' metadata, oldest first. */
+  versions: VersionInfo[]
+  /** Reads one version's state (one at a time: a document may keep many). */
+  version(v: number): Promise<StoredVersion | undefined>
 }
 
 /** One document's updates of one write batch: a single log entry. */
 export interface LogAppend {
   docId: string
-  seq: number
   updates: readonly Uint8Array[]
 }
 
@@ -60,8 +63,12 @@ export interface DocStore {
   getMeta(id: string): Promise<DocMeta | undefined>
   putMeta(meta: DocMeta): Promise<void>
   loadDoc(id: string): Promise<StoredDoc>
-  /** Appends the updates of any number of documents in one atomic write, an entry each. */
-  appendUpdates(entries: readonly LogAppend[]): Promise<void>
+  /**
+   * Appends the updates of any number of documents in one atomic write, an entry each, and
+   * returns the seq each entry took: the next of its document's, taken as it is written, so
+   * seq order is commit order (-1: the document no longer exists; nothing of it was written).
+   */
+  appendUpdates(entries: readonly LogAppend[]): Promise<number[]>
   /** Replaces the base with `state` and drops the log up to `throughSeq`, atomically. */
   compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>
   deleteDoc(id: string): Promise<void>
@@ -73,12 +80,29 @@ export interface DocStore {
   listVersions(id: string): Promise<VersionInfo[]>
   getVersion(id: string, v: number): Promise<StoredVersion | undefined>
   deleteVersions(id: string, vs: readonly number[]): Promise<void>
+  /**
+   * A setting written once (the first value stored wins) in a store that several servers
+   * share; a store without it keeps its settings beside it (LevelDB: files in DATA_DIR).
+   */
+  settingOnce?(name: string, value: string): Promise<string>
+  /** Reports what the store does from now on, for metrics (a database store has more to say). */
+  observe?(events: StoreEvents): void
+  /** Connections to the database: open, idle, and requests waiting for one. */
+  readonly connections?: { total: number; idle: number; waiting: number }
+}
+
+/** What a database store reports as it works. */
+export interface StoreEvents {
+  /** A statement or transaction finished, after `seconds`. */
+  storeQueried?(seconds: number): void
+  /** A statement failed. */
+  storeFailed?(): void
 }
 
 /** A write was refused because the store is recovering from an earlier failure. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
-  constructor() {
-    super('the store is recovering from a write failure')
+  constructor(options?: ErrorOptions) {
+    super('the store is unavailable: it is recovering from a failure', options)
   }
 }

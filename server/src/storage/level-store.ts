@@ -23,14 +23,13 @@ import {
   logKey,
   logPrefix,
   metaKey,
-  packUpdates,
   titleKey,
   touchedKey,
-  unpackUpdates,
   versionInfoKey,
   versionInfoPrefix,
   versionStateKey,
 } from './level-layout.js'
+import { packUpdates, unpackUpdates } from './packing.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -53,6 +52,10 @@ export class LevelStore implements DocStore {
   readonly #options: LevelStoreOptions
   #healthy = true
   #closed = false
+  /** The last seq of recently written documents (see #lastSeq). */
+  readonly #lastSeqs = new RecentNumbers(10_000)
+  readonly #compactions = new Map<string, Promise<void>>()
+  #appending: Promise<unknown> = Promise.resolve()
 
   constructor(location: string, options: LevelStoreOptions) {
     this.#db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
@@ -79,6 +82,7 @@ export class LevelStore implements DocStore {
       { type: 'put', key: touchedKey(meta.id), value: encoder.encode(meta.updatedAt) },
       { type: 'put', key: baseKey(meta.id), value: state },
     ])
+    this.#lastSeqs.remember(meta.id, -1)
   }
 
   getMeta(id: string): Promise<DocMeta | undefined> {
@@ -112,21 +116,75 @@ export class LevelStore implements DocStore {
       lastSeq = parseInt(key.slice(prefix.length), 16)
       for (const update of unpackUpdates(packed)) log.push({ seq: lastSeq, update })
     }
+    // A write may have landed since this read began: the cache never goes back.
+    if (!read.snapshot) this.#lastSeqs.remember(id, Math.max(lastSeq, this.#lastSeqs.get(id) ?? -1))
     return { base, log, lastSeq }
   }
 
-  async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
+  /** One append at a time: each takes its seqs from the last one's. */
+  appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
+    const running = this.#appending.then(() => this.#append(entries))
+    this.#appending = running.catch(() => undefined)
+    return running
+  }
+
+  async #append(entries: readonly LogAppend[]): Promise<number[]> {
     const now = encoder.encode(new Date().toISOString())
     const ops: BatchOp[] = []
-    for (const { docId, seq, updates } of entries) {
+    const seqs: number[] = []
+    // A document may have several entries in one batch: each takes the next seq.
+    const last = new Map<string, number>()
+    for (const { docId, updates } of entries) {
+      const previous = last.get(docId) ?? (await this.#lastSeq(docId))
+      if (previous === undefined) {
+        seqs.push(-1)
+        continue
+      }
+      const seq = previous + 1
+      last.set(docId, seq)
+      seqs.push(seq)
       ops.push({ type: 'put', key: logKey(docId, seq), value: packUpdates(updates) })
       ops.push({ type: 'put', key: touchedKey(docId), value: now })
     }
     await this.#write(ops)
+    for (const [docId, seq] of last) this.#lastSeqs.remember(docId, seq)
+    return seqs
   }
 
-  async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
+  /**
+   * The last seq written for a document (none: there is no such document): remembered from
+   * its creation, load or last write (one process writes a LevelDB, so nothing else moves it),
+   * else read from its newest log key.
+   */
+  async #lastSeq(id: string): Promise<number | undefined> {
+    const known = this.#lastSeqs.get(id)
+    if (known !== undefined) return known
+    const [[newest], [meta, baseSeq]] = await Promise.all([
+      this.#db.keys({ gt: logPrefix(id), lt: logEnd(id), reverse: true, limit: 1 }).all(),
+      this.#db.getMany([metaKey(id), baseSeqKey(id)]),
+    ])
+    if (meta === undefined) return undefined
+    const last = Math.max(newest === undefined ? -1 : parseInt(newest.slice(logPrefix(id).length), 16), baseSeq === undefined ? -1 : decodeSeq(baseSeq))
+    this.#lastSeqs.remember(id, last)
+    return last
+  }
+
+  /** One compaction of a document at a time: its check of the base and its write belong together. */
+  compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
+    const previous = this.#compactions.get(id) ?? Promise.resolve()
+    const running = previous.then(() => this.#compact(id, state, throughSeq, title))
+    const settled = running.catch(() => undefined)
+    this.#compactions.set(id, settled)
+    void settled.then(() => {
+      if (this.#compactions.get(id) === settled) this.#compactions.delete(id)
+    })
+    return running
+  }
+
+  async #compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
     const baseSeq = await this.#db.get(baseSeqKey(id))
+    // A base that covers more already stays.
+    if (baseSeq !== undefined && decodeSeq(baseSeq) > throughSeq) return
     const after = baseSeq === undefined ? logPrefix(id) : logKey(id, decodeSeq(baseSeq))
     const [first] = await this.#db.keys({ gt: after, lt: logEnd(id), limit: 1 }).all()
     const ops: BatchOp[] = [
@@ -143,6 +201,7 @@ export class LevelStore implements DocStore {
 
   async deleteDoc(id: string): Promise<void> {
     this.#assertHealthy()
+    this.#lastSeqs.forget(id)
     try {
       // The metadata goes first, so a crash halfway leaves no document behind, only bytes.
       await this.#db.del(metaKey(id), { sync: this.#options.syncWrites })
@@ -174,7 +233,12 @@ export class LevelStore implements DocStore {
     const snapshot = this.#db.snapshot()
     try {
       for await (const meta of this.#listDocs({ snapshot })) {
-        yield { meta, stored: await this.#loadDoc(meta.id, { snapshot }) }
+        yield {
+          meta,
+          stored: await this.#loadDoc(meta.id, { snapshot }),
+          versions: await this.#listVersions(meta.id, { snapshot }),
+          version: (v) => this.#getVersion(meta.id, v, { snapshot }),
+        }
       }
     } finally {
       await snapshot.close()
@@ -188,14 +252,22 @@ export class LevelStore implements DocStore {
     ])
   }
 
-  async listVersions(id: string): Promise<VersionInfo[]> {
+  listVersions(id: string): Promise<VersionInfo[]> {
+    return this.#listVersions(id, {})
+  }
+
+  async #listVersions(id: string, read: ReadOptions): Promise<VersionInfo[]> {
     const prefix = versionInfoPrefix(id)
-    const values = await this.#db.values({ gt: prefix, lt: prefix.slice(0, -1) + '"' }).all()
+    const values = await this.#db.values({ ...read, gt: prefix, lt: prefix.slice(0, -1) + '"' }).all()
     return values.map((value) => JSON.parse(decoder.decode(value)) as VersionInfo)
   }
 
-  async getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
-    const [info, state] = await this.#db.getMany([versionInfoKey(id, v), versionStateKey(id, v)])
+  getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
+    return this.#getVersion(id, v, {})
+  }
+
+  async #getVersion(id: string, v: number, read: ReadOptions): Promise<StoredVersion | undefined> {
+    const [info, state] = await this.#db.getMany([versionInfoKey(id, v), versionStateKey(id, v)], read)
     if (info === undefined || state === undefined) return undefined
     return { info: JSON.parse(decoder.decode(info)) as VersionInfo, state }
   }
@@ -251,5 +323,29 @@ export class LevelStore implements DocStore {
         await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
       }
     }
+  }
+}
+
+/** Numbers by key, the most recently used `size` of them. */
+class RecentNumbers {
+  readonly #size: number
+  readonly #numbers = new Map<string, number>()
+
+  constructor(size: number) {
+    this.#size = size
+  }
+
+  get(key: string): number | undefined {
+    return this.#numbers.get(key)
+  }
+
+  remember(key: string, value: number): void {
+    this.#numbers.delete(key)
+    this.#numbers.set(key, value)
+    if (this.#numbers.size > this.#size) this.#numbers.delete(this.#numbers.keys().next().value!)
+  }
+
+  forget(key: string): void {
+    this.#numbers.delete(key)
   }
 }

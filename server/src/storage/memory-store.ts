@@ -7,6 +7,7 @@ interface MemoryDoc {
   log: Map<number, readonly Uint8Array[]>
   versions: Map<number, StoredVersion>
   compactedThrough: number
+  lastSeq: number
 }
 
 /** A store that keeps everything in memory: for unit tests and tools, never for serving. */
@@ -18,7 +19,7 @@ export class MemoryStore implements DocStore {
   async close(): Promise<void> {}
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
-    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map(), compactedThrough: -1 })
+    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map(), compactedThrough: -1, lastSeq: -1 })
   }
 
   async getMeta(id: string): Promise<DocMeta | undefined> {
@@ -36,28 +37,31 @@ export class MemoryStore implements DocStore {
     if (!doc) return { base: undefined, log: [], lastSeq: -1 }
     const entries = [...doc.log].sort(([a], [b]) => a - b)
     const log = entries.flatMap(([seq, updates]) => updates.map((update) => ({ seq, update })))
-    return { base: doc.base, log, lastSeq: entries.at(-1)?.[0] ?? doc.compactedThrough }
+    return { base: doc.base, log, lastSeq: doc.lastSeq }
   }
 
-  async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
+  async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
     const now = new Date().toISOString()
-    for (const { docId, seq, updates } of entries) {
+    return entries.map(({ docId, updates }) => {
       const doc = this.#docs.get(docId)
-      if (!doc) continue
+      if (!doc) return -1
+      const seq = ++doc.lastSeq
       doc.log.set(
         seq,
         updates.map((update) => update.slice()),
       )
       doc.meta.updatedAt = now
-    }
+      return seq
+    })
   }
 
   async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
     const doc = this.#docs.get(id)
-    if (!doc) return
+    // A base that covers more already stays.
+    if (!doc || doc.compactedThrough > throughSeq) return
     doc.base = state.slice()
     doc.meta.title = title
-    doc.compactedThrough = Math.max(doc.compactedThrough, throughSeq)
+    doc.compactedThrough = throughSeq
     for (const seq of doc.log.keys()) if (seq <= throughSeq) doc.log.delete(seq)
   }
 
@@ -87,7 +91,19 @@ export class MemoryStore implements DocStore {
   }
 
   async *snapshotDocs(): AsyncIterable<SnapshotDoc> {
-    const copies = await Promise.all([...this.#docs.keys()].map(async (id) => ({ meta: (await this.getMeta(id))!, stored: await this.loadDoc(id) })))
+    const copies = await Promise.all(
+      [...this.#docs.keys()].map(async (id) => {
+        const versions = new Map(
+          (await Promise.all((await this.listVersions(id)).map((info) => this.getVersion(id, info.v)))).map((version) => [version!.info.v, version!]),
+        )
+        return {
+          meta: (await this.getMeta(id))!,
+          stored: await this.loadDoc(id),
+          versions: [...versions.values()].map(({ info }) => info),
+          version: async (v: number) => versions.get(v),
+        }
+      }),
+    )
     yield* copies
   }
 }

@@ -16,10 +16,10 @@ export interface PendingUpdate<P> {
 /** What the group commit sees of a room: its queued updates, and how their write went. */
 export interface WriteSource {
   readonly id: string
-  /** The queued updates as one log entry for the next batch (none if nothing is queued). */
-  takeQueued(): LogAppend[]
-  /** The batch is on disk. */
-  committed(): void
+  /** The queued updates, as one log entry for the next batch (none if nothing is queued). */
+  takeQueued(): LogAppend | undefined
+  /** The batch is on disk, the entry under `seq`. */
+  committed(seq: number): void
   /** The batch failed: nothing of it is on disk. */
   failed(): void
 }
@@ -41,18 +41,15 @@ export class PendingWrites<P> implements WriteSource {
   readonly #onFailed: () => void
   #queued: PendingUpdate<P>[] = []
   #writing: PendingUpdate<P>[] = []
-  #writingSeq = -1
   #bytes = 0
   /** What the queued and writing updates will add to the state vector. */
   #ends = new Map<number, number>()
-  #nextSeq: number
   #committedSeq: number
   #waiters: (() => void)[] = []
 
   constructor(id: string, lastSeq: number, writer: UpdateWriter, onCommitted: (updates: PendingUpdate<P>[]) => void, onFailed: () => void) {
     this.id = id
     this.#committedSeq = lastSeq
-    this.#nextSeq = lastSeq + 1
     this.#writer = writer
     this.#onCommitted = onCommitted
     this.#onFailed = onFailed
@@ -81,21 +78,20 @@ export class PendingWrites<P> implements WriteSource {
     return this.#committedSeq
   }
 
-  takeQueued(): LogAppend[] {
+  takeQueued(): LogAppend | undefined {
     const taken = this.#queued
-    if (taken.length === 0) return []
+    if (taken.length === 0) return undefined
     this.#queued = []
     this.#writing.push(...taken)
-    this.#writingSeq = this.#nextSeq++
-    return [{ docId: this.id, seq: this.#writingSeq, updates: taken.map(({ update }) => update) }]
+    return { docId: this.id, updates: taken.map(({ update }) => update) }
   }
 
-  committed(): void {
+  committed(seq: number): void {
     const written = this.#writing
     this.#writing = []
     if (written.length === 0) return
     this.#bytes -= written.reduce((sum, { update }) => sum + update.length, 0)
-    this.#committedSeq = this.#writingSeq
+    this.#committedSeq = seq
     // Written updates are in the document's own state vector from now on: only the queue counts on.
     this.#ends.clear()
     for (const { ends } of this.#queued) {
@@ -112,7 +108,6 @@ export class PendingWrites<P> implements WriteSource {
     this.#writing = []
     this.#queued = []
     this.#bytes = 0
-    this.#nextSeq = this.#committedSeq + 1
     this.#ends.clear()
     try {
       this.#onFailed()

@@ -33,24 +33,27 @@ export class WriteQueue implements UpdateWriter {
   async #writeBatch(): Promise<void> {
     this.#scheduled = false
     this.#writing = true
-    const sources = [...this.#waiting]
+    const batch = [...this.#waiting].flatMap((source) => {
+      const entry = source.takeQueued()
+      return entry ? [{ source, entry }] : []
+    })
     this.#waiting.clear()
-    const entries = sources.flatMap((source) => source.takeQueued())
     const started = performance.now()
     // The store logs what went wrong; here it only matters that nothing of the batch landed.
-    let failed = false
+    let seqs: number[] | undefined
     try {
-      await this.#store.appendUpdates(entries)
-      const updates = entries.reduce((sum, entry) => sum + entry.updates.length, 0)
+      seqs = await this.#store.appendUpdates(batch.map(({ entry }) => entry))
+      const updates = batch.reduce((sum, { entry }) => sum + entry.updates.length, 0)
       this.#events.batchWritten?.(updates, (performance.now() - started) / 1000)
     } catch {
-      failed = true
       this.#events.writeFailed?.()
     }
-    for (const source of sources) {
+    for (const [i, { source }] of batch.entries()) {
+      const seq = seqs?.[i] ?? -1
       try {
-        if (failed) source.failed()
-        else source.committed()
+        // -1: the document was deleted meanwhile, and nothing of it written.
+        if (seq < 0) source.failed()
+        else source.committed(seq)
       } catch (error) {
         this.#log.error({ err: error, docId: source.id }, 'a room failed to take its written updates')
       }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import type { VersionInfo } from '@quire/shared'
 import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js'
 
@@ -45,15 +46,17 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect(await store.getMeta('b')).toBeUndefined()
     })
 
-    it('appends updates of several documents in order, and sets updatedAt', async () => {
+    it('appends updates of several documents, each batch entry with its document’s next seq, and sets updatedAt', async () => {
       await store.createDoc(meta('a'), bytes(0))
       await store.createDoc(meta('b'), bytes(0))
-      await store.appendUpdates([
-        { docId: 'a', seq: 0, updates: [bytes(10)] },
-        { docId: 'b', seq: 0, updates: [bytes(20)] },
-        { docId: 'a', seq: 1, updates: [bytes(11)] },
-      ])
-      await store.appendUpdates([{ docId: 'a', seq: 2, updates: [bytes(12)] }])
+      expect(
+        await store.appendUpdates([
+          { docId: 'a', updates: [bytes(10)] },
+          { docId: 'b', updates: [bytes(20)] },
+        ]),
+      ).toEqual([0, 0])
+      expect(await store.appendUpdates([{ docId: 'a', updates: [bytes(11)] }])).toEqual([1])
+      expect(await store.appendUpdates([{ docId: 'a', updates: [bytes(12)] }])).toEqual([2])
       const a = plain(await store.loadDoc('a'))
       expect(a.log).toEqual([
         { seq: 0, update: bytes(10) },
@@ -66,15 +69,27 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('keeps the log in sequence order past 16 and 256 entries', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      const entries = Array.from({ length: 300 }, (_, seq) => ({ docId: 'a', seq, updates: [bytes(seq % 256)] }))
-      await store.appendUpdates(entries.reverse())
-      const { log } = await store.loadDoc('a')
+      for (let i = 0; i < 300; i++) await store.appendUpdates([{ docId: 'a', updates: [bytes(i % 256)] }])
+      const { log, lastSeq } = await store.loadDoc('a')
       expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: 300 }, (_, seq) => seq))
+      expect(log.map((entry) => entry.update[0])).toEqual(Array.from({ length: 300 }, (_, i) => i % 256))
+      expect(lastSeq).toBe(299)
+    })
+
+    it('writes nothing for a document that no longer exists, and says so with -1', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      expect(
+        await store.appendUpdates([
+          { docId: 'gone', updates: [bytes(1)] },
+          { docId: 'a', updates: [bytes(2)] },
+        ]),
+      ).toEqual([-1, 0])
+      expect(await store.getMeta('gone')).toBeUndefined()
     })
 
     it('compacts: a new base and title, the log up to a sequence dropped, later entries kept', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      await store.appendUpdates([0, 1, 2, 3].map((seq) => ({ docId: 'a', seq, updates: [bytes(seq)] })))
+      for (const seq of [0, 1, 2, 3]) await store.appendUpdates([{ docId: 'a', updates: [bytes(seq)] }])
       await store.compact('a', bytes(9, 9), 2, 'New title')
       expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(9, 9), log: [{ seq: 3, update: bytes(3) }], lastSeq: 3 })
       expect((await store.getMeta('a'))!.title).toBe('New title')
@@ -82,8 +97,8 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('keeps a batch of updates as one entry, read back one update at a time, in order', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1), bytes(2, 2), bytes(3)] }])
-      await store.appendUpdates([{ docId: 'a', seq: 1, updates: [bytes(4)] }])
+      await store.appendUpdates([{ docId: 'a', updates: [bytes(1), bytes(2, 2), bytes(3)] }])
+      await store.appendUpdates([{ docId: 'a', updates: [bytes(4)] }])
       expect(plain(await store.loadDoc('a')).log).toEqual([
         { seq: 0, update: bytes(1) },
         { seq: 0, update: bytes(2, 2) },
@@ -94,11 +109,53 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('remembers the last seq a compaction folded, so numbering goes on after it', async () => {
       await store.createDoc(meta('a'), bytes(0))
-      await store.appendUpdates([0, 1, 2].map((seq) => ({ docId: 'a', seq, updates: [bytes(seq)] })))
+      for (const seq of [0, 1, 2]) await store.appendUpdates([{ docId: 'a', updates: [bytes(seq)] }])
       await store.compact('a', bytes(7), 2, 'Folded')
       expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(7), log: [], lastSeq: 2 })
-      await store.appendUpdates([{ docId: 'a', seq: 3, updates: [bytes(3)] }])
+      expect(await store.appendUpdates([{ docId: 'a', updates: [bytes(3)] }])).toEqual([3])
       expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(7), log: [{ seq: 3, update: bytes(3) }], lastSeq: 3 })
+    })
+
+    it('never takes a compaction back: one that covers less than the base already does changes nothing', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      for (const seq of [0, 1, 2, 3]) await store.appendUpdates([{ docId: 'a', updates: [bytes(seq)] }])
+      await store.compact('a', bytes(3, 3), 3, 'Newer')
+      await store.compact('a', bytes(1, 1), 1, 'Older')
+      expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(3, 3), log: [], lastSeq: 3 })
+      expect((await store.getMeta('a'))!.title).toBe('Newer')
+    })
+
+    it('runs two compactions of a document at once, with writes going on, without losing an update', async () => {
+      await store.createDoc(meta('a'), Y.encodeStateAsUpdate(new Y.Doc()))
+      const writer = new Y.Doc()
+      const written: string[] = []
+      const write = async (i: number) => {
+        const before = Y.encodeStateVector(writer)
+        writer.getArray<string>('list').push([`item ${i}`])
+        written.push(`item ${i}`)
+        await store.appendUpdates([{ docId: 'a', updates: [Y.encodeStateAsUpdate(writer, before)] }])
+      }
+      for (let i = 0; i < 20; i++) await write(i)
+      // Two servers, each folding the log as it read it, while a third keeps writing.
+      const compaction = async () => {
+        const stored = await store.loadDoc('a')
+        const doc = new Y.Doc()
+        Y.applyUpdate(doc, stored.base!)
+        for (const { update } of stored.log) Y.applyUpdate(doc, update)
+        await store.compact('a', Y.encodeStateAsUpdate(doc), stored.lastSeq, 'Folded')
+        return stored.lastSeq
+      }
+      const writing = (async () => {
+        for (let i = 20; i < 60; i++) await write(i)
+      })()
+      const covered = await Promise.all([compaction(), write(60).then(compaction), writing])
+      const stored = await store.loadDoc('a')
+      const held = new Y.Doc()
+      Y.applyUpdate(held, stored.base!)
+      for (const { update } of stored.log) Y.applyUpdate(held, update)
+      expect([...held.getArray<string>('list')].sort()).toEqual([...written].sort())
+      // The base covers at least what the later compaction folded: never less.
+      expect(stored.log.every(({ seq }) => seq > Math.min(covered[0], covered[1]))).toBe(true)
     })
 
     it('changes the epoch without touching the title', async () => {
@@ -112,8 +169,8 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       await store.createDoc(meta('a'), bytes(0))
       await store.createDoc(meta('a-b'), bytes(5))
       await store.appendUpdates([
-        { docId: 'a', seq: 0, updates: [bytes(1)] },
-        { docId: 'a-b', seq: 0, updates: [bytes(6)] },
+        { docId: 'a', updates: [bytes(1)] },
+        { docId: 'a-b', updates: [bytes(6)] },
       ])
       await store.deleteDoc('a')
       expect(await store.getMeta('a')).toBeUndefined()
@@ -123,7 +180,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
 
     it('lists every document', async () => {
       for (const id of ['z', 'a', 'a-b', 'm_1']) await store.createDoc(meta(id), bytes(0))
-      await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }])
+      await store.appendUpdates([{ docId: 'a', updates: [bytes(1)] }])
       const ids: string[] = []
       for await (const doc of store.listDocs()) ids.push(doc.id)
       expect(ids.sort()).toEqual(['a', 'a-b', 'm_1', 'z'])
@@ -132,7 +189,7 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     it('reads every document at one point in time for a backup, whatever is written meanwhile', async () => {
       for (const id of ['a', 'b']) {
         await store.createDoc(meta(id), bytes(0))
-        await store.appendUpdates([{ docId: id, seq: 0, updates: [bytes(1)] }])
+        await store.appendUpdates([{ docId: id, updates: [bytes(1)] }])
       }
       const reading = store.snapshotDocs()[Symbol.asyncIterator]()
       const first = await reading.next()
@@ -173,9 +230,17 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
     if (harness.reopen) {
       it('keeps everything across a close and an open', async () => {
         await store.createDoc(meta('a'), bytes(0))
-        await store.appendUpdates([{ docId: 'a', seq: 0, updates: [bytes(1)] }])
+        await store.appendUpdates([{ docId: 'a', updates: [bytes(1)] }])
         store = await harness.reopen!(store)
-        expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [{ seq: 0, update: bytes(1) }], lastSeq: 0 })
+        expect(await store.appendUpdates([{ docId: 'a', updates: [bytes(2)] }])).toEqual([1])
+        expect(plain(await store.loadDoc('a'))).toEqual({
+          base: bytes(0),
+          log: [
+            { seq: 0, update: bytes(1) },
+            { seq: 1, update: bytes(2) },
+          ],
+          lastSeq: 1,
+        })
         expect((await store.getMeta('a'))!.title).toBe('Title of a')
       })
     }

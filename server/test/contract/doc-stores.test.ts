@@ -4,6 +4,8 @@ import { pino } from 'pino'
 import type { DocStore } from '../../src/storage/doc-store.js'
 import { LevelStore } from '../../src/storage/level-store.js'
 import { MemoryStore } from '../../src/storage/memory-store.js'
+import { PgStore } from '../../src/storage/pg-store.js'
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js'
 import { tempDataDir } from '../helpers/server.js'
 import { docStoreContract } from './doc-store-contract.js'
 
@@ -33,4 +35,26 @@ docStoreContract('LevelStore', {
 docStoreContract('MemoryStore', {
   open: async () => new MemoryStore(),
   dispose: async () => {},
+})
+
+const databases = new Map<DocStore, TestDatabase>()
+
+async function openPg(database: TestDatabase): Promise<PgStore> {
+  const store = new PgStore(database.url, { syncWrites: false, poolSize: 4, statementTimeoutMs: 10_000, log })
+  await store.open()
+  databases.set(store, database)
+  return store
+}
+
+docStoreContract('PgStore', {
+  open: async () => openPg(await createTestDatabase()),
+  reopen: async (store) => {
+    const database = databases.get(store)!
+    await store.close()
+    return openPg(database)
+  },
+  dispose: async (store) => {
+    await store.close()
+    await databases.get(store)!.drop()
+  },
 })

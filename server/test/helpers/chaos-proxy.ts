@@ -68,6 +68,8 @@ export class ChaosProxy {
   readonly #links = new Set<Link>()
   readonly #stranded = new Set<Socket>()
   delayMs = 0
+  /** While set, every new connection is dropped at once: the server behind looks down. */
+  refusing = false
 
   private constructor(listener: Server, target: number) {
     this.#listener = listener
@@ -86,6 +88,10 @@ export class ChaosProxy {
   }
 
   #accept(client: Socket): void {
+    if (this.refusing) {
+      client.destroy()
+      return
+    }
     const server = connect(this.#target, '127.0.0.1')
     const link: Link = { client, server, pipes: [] }
     link.pipes.push(new DelayedPipe(client, server, () => this.delayMs), new DelayedPipe(server, client, () => this.delayMs))

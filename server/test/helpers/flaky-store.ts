@@ -44,7 +44,7 @@ export class FlakyStore implements DocStore {
   getVersion = (id: string, v: number) => this.#inner.getVersion(id, v)
   deleteVersions = (id: string, vs: readonly number[]) => this.#inner.deleteVersions(id, vs)
 
-  async appendUpdates(entries: readonly LogAppend[]): Promise<void> {
+  async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
     if (this.failWrites) throw new Error('simulated I/O error: no space left on device')
     return this.#inner.appendUpdates(entries)
   }

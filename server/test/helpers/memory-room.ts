@@ -24,10 +24,13 @@ export class ManualWriter implements UpdateWriter {
 
   /** Writes what is queued as one batch, then lets each source apply and relay it. */
   async flush(): Promise<void> {
-    const sources = [...this.#waiting]
+    const batch = [...this.#waiting].flatMap((source) => {
+      const entry = source.takeQueued()
+      return entry ? [{ source, entry }] : []
+    })
     this.#waiting.clear()
-    await this.#store.appendUpdates(sources.flatMap((source) => source.takeQueued()))
-    for (const source of sources) source.committed()
+    const seqs = await this.#store.appendUpdates(batch.map(({ entry }) => entry))
+    for (const [i, { source }] of batch.entries()) source.committed(seqs[i]!)
   }
 
   /** Takes what is queued and fails it, as a full disk would. */

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { CreateDocResponse } from '@quire/shared'
@@ -8,12 +6,17 @@ import { buildApp } from '../../src/app.js'
 import { configWith, type Config } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import type { DocStore } from '../../src/storage/doc-store.js'
-import { LevelStore } from '../../src/storage/level-store.js'
+import { createStore } from '../../src/storage/open-store.js'
+import { testHome, type StoreKind, type TestHome } from './homes.js'
+
+export { tempDataDir } from './homes.js'
 
 export interface TestServer {
   app: FastifyInstance
   store: DocStore
   config: Config
+  /** Where its data is: start another server on it to find the data again. */
+  home: TestHome
   dataDir: string
   /** http://127.0.0.1:<port> */
   url: string
@@ -29,15 +32,14 @@ export interface TestServer {
 
 export const TEST_SECRET = Buffer.alloc(32, 7)
 
-export async function tempDataDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'quire-test-'))
-}
-
 export interface StartOptions {
   config?: Partial<Config>
+  /** Where the data is: a new LevelDB home unless given (a restart passes the stopped server's). */
+  home?: TestHome
+  /** A LevelDB directory to use (a home of it is made). */
   dataDir?: string
   /** Wraps the real store, for fault injection. */
-  wrapStore?: (store: LevelStore) => DocStore
+  wrapStore?: (store: DocStore) => DocStore
 }
 
 /** A port that was free a moment ago, for a server that must come back on the same one. */
@@ -50,10 +52,14 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-/** Starts the real app (on port 0 unless `config.port` says otherwise) with a LevelDB store in a temporary directory. */
+/**
+ * Starts the real app (on port 0 unless `config.port` says otherwise) on a real store: LevelDB
+ * in a temporary directory, or the store of the home given (PostgreSQL too).
+ */
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? (await tempDataDir())
-  const config = configWith({ logLevel: 'info', unloadGraceMs: 200, port: 0, ...options.config, dataDir })
+  const home = options.home ?? (options.dataDir ? levelHome(options.dataDir) : await testHome('leveldb'))
+  const dataDir = home.dataDir
+  const config = configWith({ logLevel: 'info', unloadGraceMs: 200, port: 0, ...home.config, ...options.config, dataDir })
   const logs: string[] = []
   const logger = createLogger(
     config.logLevel,
@@ -64,9 +70,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       },
     }),
   )
-  const level = new LevelStore(join(dataDir, 'db'), { syncWrites: config.syncWrites, log: logger })
-  await level.open()
-  const store = options.wrapStore ? options.wrapStore(level) : level
+  const real = createStore(config, logger)
+  await real.open()
+  const store = options.wrapStore ? options.wrapStore(real) : real
   const app = await buildApp({ config, store, linkSecret: TEST_SECRET, logger })
   await app.listen({ port: config.port, host: '127.0.0.1' })
   const address = app.server.address()
@@ -77,12 +83,13 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (stopped) return
     stopped = true
     await app.close()
-    await level.close()
+    await real.close()
   }
   return {
     app,
     store,
     config,
+    home,
     dataDir,
     url,
     collabUrl: `ws://127.0.0.1:${address.port}/collab`,
@@ -90,8 +97,25 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     stop,
     close: async () => {
       await stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await home.remove()
     },
+  }
+}
+
+/** Starts a server on a new home of `kind`: the storage tests run each case on every store. */
+export async function startServerOn(kind: StoreKind, options: Omit<StartOptions, 'home' | 'dataDir'> = {}): Promise<TestServer> {
+  return startServer({ ...options, home: await testHome(kind) })
+}
+
+/** A LevelDB home in a directory a test made itself. */
+function levelHome(dataDir: string): TestHome {
+  return {
+    kind: 'leveldb',
+    dataDir,
+    config: { dataDir, store: 'leveldb' },
+    env: { DATA_DIR: dataDir },
+    openStore: () => Promise.reject(new Error('open the directory’s LevelDB yourself')),
+    remove: () => rm(dataDir, { recursive: true, force: true }),
   }
 }
 

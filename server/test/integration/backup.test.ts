@@ -1,30 +1,40 @@
 import { readdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { LevelStore } from '../../src/storage/level-store.js'
+import { startChildServer } from '../helpers/child-server.js'
 import { runCli } from '../helpers/cli.js'
 import { connectClient, serverState } from '../helpers/clients.js'
 import { fixtures } from '../helpers/fixtures.js'
+import { STORE_KINDS, testHome, type StoreKind, type TestHome } from '../helpers/homes.js'
 import { createDoc, freePort, startServer, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 const ADMIN_TOKEN = 'an-admin-token-long-enough-for-the-rule'
 const { clients, servers, dataDir: dir } = fixtures()
+const homes: TestHome[] = []
+afterEach(async () => {
+  for (const home of homes.splice(0)) await home.remove()
+})
 
-async function start(dataDir: string, port = 0): Promise<TestServer> {
-  const server = await startServer({ dataDir, config: { port, adminToken: ADMIN_TOKEN } })
+async function home(kind: StoreKind): Promise<TestHome> {
+  const made = await testHome(kind)
+  homes.push(made)
+  return made
+}
+
+async function start(on: TestHome, port = 0): Promise<TestServer> {
+  const server = await startServer({ home: on, config: { port, adminToken: ADMIN_TOKEN } })
   servers.push(server)
   return server
 }
 
-describe('backup and restore', () => {
+describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
   it('backs up a running server during heavy editing; the restored server converges with the clients that come back', async () => {
     const port = await freePort()
-    const dataDir = await dir()
+    const source = await home(kind)
     const backupDir = join(await dir(), 'backup')
-    const server = await start(dataDir, port)
+    const server = await start(source, port)
     const docs = await Promise.all([createDoc(server.url, { title: 'First' }), createDoc(server.url, { title: 'Second', content: '# Two' })])
     for (const doc of docs) {
       const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
@@ -54,10 +64,10 @@ describe('backup and restore', () => {
 
     // The server is lost; a new one comes back from the backup on the same address.
     await server.stop()
-    const restoredDir = await dir()
-    const restore = await runCli(['restore', backupDir], { DATA_DIR: restoredDir })
+    const target = await home(kind)
+    const restore = await runCli(['restore', backupDir], target.env)
     expect(restore.stderr).toContain('restored 2 documents')
-    const restored = await start(restoredDir, port)
+    const restored = await start(target, port)
     for (const [i, doc] of docs.entries()) {
       const expected = clients[i]!.doc.getText('t').toString()
       await waitFor(
@@ -74,50 +84,46 @@ describe('backup and restore', () => {
   })
 
   it('restores nothing from a damaged backup, and never over existing documents', async () => {
-    const dataDir = await dir()
+    const source = await home(kind)
     const backupDir = join(await dir(), 'backup')
-    const server = await start(dataDir)
+    const server = await start(source)
     const doc = await createDoc(server.url, { title: 'Kept' })
     await server.stop()
-    expect((await runCli(['backup', backupDir], { DATA_DIR: dataDir })).code).toBe(0)
-    expect((await runCli(['backup', backupDir], { DATA_DIR: dataDir })).stderr).toContain('already exists')
+    expect((await runCli(['backup', backupDir], source.env)).code).toBe(0)
+    expect((await runCli(['backup', backupDir], source.env)).stderr).toContain('already exists')
 
-    const intoUsed = await runCli(['restore', backupDir], { DATA_DIR: dataDir })
+    const intoUsed = await runCli(['restore', backupDir], source.env)
     expect(intoUsed.code).toBe(1)
     expect(intoUsed.stderr).toContain('already holds documents')
 
     await writeFile(join(backupDir, 'docs', `${doc.id}.yjs`), 'not yjs')
-    const empty = await dir()
-    const damaged = await runCli(['restore', backupDir], { DATA_DIR: empty })
+    const empty = await home(kind)
+    const damaged = await runCli(['restore', backupDir], empty.env)
     expect(damaged.code).toBe(1)
     expect(damaged.stderr).toContain(`${doc.id}.yjs is not a Yjs document state`)
-    expect((await runCli(['list'], { DATA_DIR: empty })).stdout).toBe('')
+    expect((await runCli(['list'], empty.env)).stdout).toBe('')
   })
-})
 
-describe('the quire command on a stopped server’s store', () => {
-  it('lists, exports and compacts', async () => {
-    const dataDir = await dir()
-    const server = await start(dataDir)
+  it('lists, exports and compacts a stopped server’s store', async () => {
+    const source = await home(kind)
+    const server = await start(source)
     const doc = await createDoc(server.url, { title: 'Notes', content: '# Notes\n\n- one' })
     await server.stop()
     // A log left behind, as a killed server leaves it.
-    const store = new LevelStore(join(dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
-    await store.open()
+    const store = await source.openStore()
     const writer = new Y.Doc()
     writer.getText('t').insert(0, 'logged')
-    await store.appendUpdates([{ docId: doc.id, seq: 0, updates: [Y.encodeStateAsUpdate(writer)] }])
+    await store.appendUpdates([{ docId: doc.id, updates: [Y.encodeStateAsUpdate(writer)] }])
     await store.close()
 
-    const env = { DATA_DIR: dataDir }
+    const env = source.env
     expect((await runCli(['list'], env)).stdout).toMatch(new RegExp(`^${doc.id}\\t\\S+\\tNotes\\n$`))
     expect((await runCli(['export', doc.id], env)).stdout).toBe('# Notes\n\n- one\n')
     expect((await runCli(['export', doc.id, '--format', 'text'], env)).stdout).toBe('Notes\n\none\n')
     expect((await runCli(['compact'], env)).stderr).toContain('compacted 1 documents')
     expect((await runCli(['compact'], env)).stderr).toContain('compacted 0 documents')
     expect((await runCli(['export', doc.id], env)).stdout).toBe('# Notes\n\n- one\n')
-    const compacted = new LevelStore(join(dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
-    await compacted.open()
+    const compacted = await source.openStore()
     const stored = await compacted.loadDoc(doc.id)
     await compacted.close()
     expect(stored.log).toEqual([])
@@ -125,7 +131,9 @@ describe('the quire command on a stopped server’s store', () => {
     Y.applyUpdate(state, stored.base!)
     expect(state.getText('t').toString()).toBe('logged')
   })
+})
 
+describe('the quire command', () => {
   it.each([
     [['frobnicate'], 2, 'unknown command frobnicate'],
     [['export'], 2, 'export needs a document id'],
@@ -135,7 +143,7 @@ describe('the quire command on a stopped server’s store', () => {
     [['list', 'extra'], 2, 'list takes no argument'],
     [['list', '--colour'], 2, "Unknown option '--colour'"],
     [['list', '--server', 'http://127.0.0.1:1'], 2, '--server needs ADMIN_TOKEN'],
-    [['restore', 'x', '--server', 'http://127.0.0.1:1'], 2, 'restore works on a stopped server'],
+    [['restore', 'x', '--server', 'http://127.0.0.1:1'], 2, 'restore works on the store itself'],
     [['export', 'missing-doc'], 2, 'there is no document missing-doc'],
     [['restore', 'no-such-dir'], 1, 'manifest.json is missing'],
   ])('refuses %j with a clear message', async (args, code, message) => {
@@ -153,11 +161,70 @@ describe('the quire command on a stopped server’s store', () => {
     expect(result.stderr).not.toContain('also-short')
   })
 
-  it('says how to reach a running server when the store is locked to it', async () => {
-    const dataDir = await dir()
-    await start(dataDir)
-    const result = await runCli(['list'], { DATA_DIR: dataDir })
+  it('says how to reach a running server when its LevelDB is locked to it', async () => {
+    const source = await home('leveldb')
+    await start(source)
+    const result = await runCli(['list'], source.env)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('pass --server <url> with ADMIN_TOKEN')
+  })
+})
+
+describe('moving a deployment from LevelDB to PostgreSQL', () => {
+  it('is a backup from one and a restore into the other: every document, version and link survives', async () => {
+    const from = await home('leveldb')
+    const to = await home('postgres')
+    // Child servers, as deployed: the link secret is generated (into DATA_DIR on LevelDB).
+    const first = await startChildServer(from.env)
+    const docs = [await createDoc(first.url, { title: 'Plan', content: '# Plan\n\n- one' }), await createDoc(first.url, { title: 'Notes' })]
+    const api = (base: string, path: string, key: string, init: RequestInit = {}) =>
+      fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, ...(init.body ? { 'content-type': 'application/json' } : {}) } })
+    for (const [i, doc] of docs.entries()) {
+      const writer = await connectClient(first.collabUrl, doc.id, doc.keys.edit)
+      writer.doc.getText('t').insert(0, `typed into ${i}`)
+      await waitFor('the edit on the server', async () => (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('t').length > 0)
+      expect(
+        (await api(first.url, `/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: `Draft ${i}` }) })).status,
+      ).toBe(201)
+      writer.doc.getText('t').insert(0, 'later ')
+      await waitFor('the later edit', async () => (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('t').toString().startsWith('later'))
+      writer.destroy()
+    }
+    const markdown = await Promise.all(docs.map(async (doc) => (await api(first.url, `/api/docs/${doc.id}/export`, doc.keys.view)).text()))
+    first.process.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    /** Every version of every document, with its state, as a store keeps them. */
+    const versionsIn = async (on: TestHome) => {
+      const store = await on.openStore()
+      try {
+        return await Promise.all(docs.map(async (doc) => Promise.all((await store.listVersions(doc.id)).map(async ({ v }) => store.getVersion(doc.id, v)))))
+      } finally {
+        await store.close()
+      }
+    }
+    const versionsBefore = await versionsIn(from)
+
+    const backupDir = join(await dir(), 'move')
+    const backup = await runCli(['backup', backupDir], from.env)
+    // Each named version, and the automatic one the drain took of the later edit.
+    expect(backup.stderr).toMatch(/backed up 2 documents and 4 versions/)
+    // Not a terminal: the progress comes as plain lines, never as a bar.
+    expect(backup.stderr).toContain('backup: 2 of 2 documents')
+    const restore = await runCli(['restore', backupDir], to.env)
+    expect(restore.code).toBe(0)
+    expect(restore.stderr).toMatch(/restored 2 documents and 4 versions into the PostgreSQL database/)
+
+    const second = await startChildServer(to.env)
+    for (const [i, doc] of docs.entries()) {
+      // The same links: the generated secret moved into the database.
+      for (const key of Object.values(doc.keys)) expect((await api(second.url, `/api/docs/${doc.id}`, key)).status).toBe(200)
+      expect(await (await api(second.url, `/api/docs/${doc.id}/export`, doc.keys.view)).text()).toBe(markdown[i])
+      const state = await serverState(second.collabUrl, doc.id, doc.keys.view)
+      expect(state.getText('t').toString()).toBe(`later typed into ${i}`)
+    }
+    second.process.kill('SIGTERM')
+    await second.exited
+    const plain = (versions: typeof versionsBefore) => versions.map((list) => list.map((version) => ({ ...version!, state: Array.from(version!.state) })))
+    expect(plain(await versionsIn(to))).toEqual(plain(versionsBefore))
   })
 })

@@ -1,24 +1,25 @@
-import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '@quire/shared'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { connectClient, RawSocket, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, tempDataDir } from '../helpers/server.js'
+import { STORE_KINDS, testHome, type TestHome } from '../helpers/homes.js'
+import { createDoc } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
-let dataDir: string
+let home: TestHome | undefined
 const children: ChildServer[] = []
 const clients: TestClient[] = []
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy()
   for (const child of children.splice(0)) child.process.kill('SIGKILL')
-  await rm(dataDir, { recursive: true, force: true })
+  await home?.remove()
+  home = undefined
 })
 
 async function start(): Promise<ChildServer> {
-  const child = await startChildServer({ DATA_DIR: dataDir })
+  const child = await startChildServer(home!.env)
   children.push(child)
   return child
 }
@@ -32,9 +33,9 @@ function holdsAll(doc: Y.Doc, seen: Y.Doc): boolean {
   return true
 }
 
-describe('durability', () => {
+describe.each(STORE_KINDS)('durability on %s', (kind) => {
   it('loses nothing a client has seen when the server is killed with SIGKILL', async () => {
-    dataDir = await tempDataDir()
+    home = await testHome(kind)
     const first = await start()
     const doc = await createDoc(first.url)
     const writer = await connectClient(first.collabUrl, doc.id, doc.keys.edit)
@@ -71,7 +72,7 @@ describe('durability', () => {
   })
 
   it('drains on SIGTERM: sockets hear 1001, everything is written, the process exits 0', async () => {
-    dataDir = await tempDataDir()
+    home = await testHome(kind)
     const first = await start()
     const doc = await createDoc(first.url)
     const writer = await connectClient(first.collabUrl, doc.id, doc.keys.edit)

@@ -156,9 +156,9 @@ describe('deep nesting', () => {
       await own.stop()
       const store = new LevelStore(join(own.dataDir, 'db'), { syncWrites: false, log: pino({ level: 'silent' }) })
       await store.open()
-      await store.appendUpdates([{ docId: deep.id, seq: 0, updates: [nested(20_000)] }])
+      await store.appendUpdates([{ docId: deep.id, updates: [nested(20_000)] }])
       await store.close()
-      const again = await startServer({ dataDir: own.dataDir, config: { unloadGraceMs: 50 } })
+      const again = await startServer({ home: own.home, config: { unloadGraceMs: 50 } })
       try {
         const state = await serverState(again.collabUrl, deep.id, deep.keys.view)
         expect(state.getXmlFragment(CONTENT_FIELD).length).toBe(1)
@@ -233,7 +233,7 @@ describe('large and destructive edits', () => {
       writer.destroy()
       reader.destroy()
       await own.stop()
-      const again = await startServer({ dataDir: own.dataDir })
+      const again = await startServer({ home: own.home })
       try {
         expect((await serverState(again.collabUrl, big.id, big.keys.view)).getText('t').length).toBe(10 * 1024 * 1024)
       } finally {

@@ -3,7 +3,8 @@ import * as Y from 'yjs'
 import { CloseCode, SyncStep } from '@quire/shared'
 import { connectClient, openClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
 import { sample, scrape } from '../helpers/load.js'
-import { createDoc, startServer, type TestServer } from '../helpers/server.js'
+import { STORE_KINDS } from '../helpers/homes.js'
+import { createDoc, startServer, startServerOn, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 let server: TestServer | undefined
@@ -12,9 +13,9 @@ afterEach(async () => {
   server = undefined
 })
 
-describe('room lifecycle', () => {
+describe.each(STORE_KINDS)('room lifecycle on %s', (kind) => {
   it('loads a cold document once for 50 sockets that arrive together, and each syncs', async () => {
-    server = await startServer()
+    server = await startServerOn(kind)
     const doc = await createDoc(server.url, { title: 'Cold' })
     const loadsBefore = server.app.quire.rooms.stats.loads
     const sockets = await Promise.all(Array.from({ length: 50 }, () => RawSocket.open(`${server!.collabUrl}/${doc.id}?key=${doc.keys.view}`)))
@@ -29,7 +30,7 @@ describe('room lifecycle', () => {
   })
 
   it('keeps the frames that arrive while the document loads, and applies them after the load', async () => {
-    server = await startServer()
+    server = await startServerOn(kind)
     const doc = await createDoc(server.url)
     const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     client.doc.getText('t').insert(0, 'stored ')
@@ -49,7 +50,7 @@ describe('room lifecycle', () => {
   })
 
   it('unloads a room after its grace period, compacted, and reloads it intact', async () => {
-    server = await startServer({ config: { unloadGraceMs: 100 } })
+    server = await startServerOn(kind, { config: { unloadGraceMs: 100 } })
     const doc = await createDoc(server.url)
     const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     for (let i = 0; i < 20; i++) client.doc.getText('t').insert(i, 'abcdefghij'[i % 10]!)
@@ -64,7 +65,7 @@ describe('room lifecycle', () => {
   })
 
   it('syncs the first joiners of a compacted document, a fresh one and one with offline edits alike, while the room builds', async () => {
-    server = await startServer({ config: { unloadGraceMs: 50 } })
+    server = await startServerOn(kind, { config: { unloadGraceMs: 50 } })
     const doc = await createDoc(server.url)
     const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     writer.doc.getText('t').insert(0, 'stored ')
@@ -89,7 +90,7 @@ describe('room lifecycle', () => {
   })
 
   it('syncs the first joiners of a document stored with a log after its base (a crash before compaction) with both', async () => {
-    server = await startServer({ config: { unloadGraceMs: 50 } })
+    server = await startServerOn(kind, { config: { unloadGraceMs: 50 } })
     const doc = await createDoc(server.url)
     const writer = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     writer.doc.getText('t').insert(0, 'base')
@@ -110,8 +111,8 @@ describe('room lifecycle', () => {
     other.getText('t').delete(0, 1)
     other.getText('t').insert(0, 'B')
     await server.store.appendUpdates([
-      { docId: doc.id, seq: stored.lastSeq + 1, updates: updates.slice(0, 3) },
-      { docId: doc.id, seq: stored.lastSeq + 2, updates: updates.slice(3) },
+      { docId: doc.id, updates: updates.slice(0, 3) },
+      { docId: doc.id, updates: updates.slice(3) },
     ])
 
     const offline = new Y.Doc()
@@ -139,7 +140,7 @@ describe('room lifecycle', () => {
   })
 
   it('builds the document before answering when its stored log is longer than a merge is quick for', async () => {
-    server = await startServer({ config: { unloadGraceMs: 50 } })
+    server = await startServerOn(kind, { config: { unloadGraceMs: 50 } })
     const doc = await createDoc(server.url)
     const stored = await server.store.loadDoc(doc.id)
     // A log compaction never got to (a server run with a high COMPACT_AFTER_UPDATES).
@@ -160,7 +161,7 @@ describe('room lifecycle', () => {
   })
 
   it('keeps a room whose socket comes back within the grace period', async () => {
-    server = await startServer({ config: { unloadGraceMs: 60_000 } })
+    server = await startServerOn(kind, { config: { unloadGraceMs: 60_000 } })
     const doc = await createDoc(server.url)
     const first = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     first.destroy()
@@ -170,7 +171,7 @@ describe('room lifecycle', () => {
   })
 
   it('compacts the log once it passes the count threshold, while the document is open', async () => {
-    server = await startServer({ config: { compactAfterUpdates: 50 } })
+    server = await startServerOn(kind, { config: { compactAfterUpdates: 50 } })
     const doc = await createDoc(server.url)
     const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     for (let i = 0; i < 120; i++) {
@@ -188,9 +189,9 @@ describe('room lifecycle', () => {
   })
 })
 
-describe('shutdown', () => {
+describe.each(STORE_KINDS)('shutdown on %s', (kind) => {
   it('closes every socket with 1001 and writes everything down', async () => {
-    server = await startServer()
+    server = await startServerOn(kind)
     const doc = await createDoc(server.url)
     const client = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
     const raw = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)
@@ -201,7 +202,7 @@ describe('shutdown', () => {
     expect((await raw.closed).code).toBe(CloseCode.shuttingDown)
     expect(readiness.ready).toBe(false)
     client.destroy()
-    const again = await startServer({ dataDir: server.dataDir })
+    const again = await startServer({ home: server.home })
     try {
       expect((await serverState(again.collabUrl, doc.id, doc.keys.view)).getText('t').toString()).toBe('before shutdown')
       expect((await again.store.loadDoc(doc.id)).log).toEqual([])
@@ -216,7 +217,7 @@ describe('shutdown', () => {
     let asked = false
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
-    server = await startServer({
+    server = await startServerOn(kind, {
       wrapStore: (level) =>
         new Proxy(level, {
           get(target, name) {

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CloseCode, SyncStep } from '@quire/shared'
 import { connectClient, RawSocket, serverState, syncMessage, textUpdate } from '../helpers/clients.js'
 import { FlakyStore } from '../helpers/flaky-store.js'
-import { createDoc, startServer, type TestServer } from '../helpers/server.js'
+import { STORE_KINDS } from '../helpers/homes.js'
+import { createDoc, startServer, startServerOn, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 let server: TestServer | undefined
@@ -17,10 +18,10 @@ afterEach(async () => {
 
 const readyStatus = async (url: string) => (await fetch(`${url}/readyz`)).status
 
-describe('a store that fails writes', () => {
+describe.each(STORE_KINDS)('a store that fails writes, on %s', (kind) => {
   it('relays nothing it could not write, closes the document’s sockets with 1011 and turns readiness off', async () => {
     let flaky: FlakyStore | undefined
-    server = await startServer({ wrapStore: (store) => (flaky = new FlakyStore(store)) })
+    server = await startServerOn(kind, { wrapStore: (store) => (flaky = new FlakyStore(store)) })
     const doc = await createDoc(server.url)
     const writer = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
     const watcher = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)

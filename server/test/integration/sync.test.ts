@@ -2,16 +2,17 @@ import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { connectClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
+import { STORE_KINDS } from '../helpers/homes.js'
+import { createDoc, startServer, startServerOn, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
-describe('stock clients on one document', () => {
+describe.each(STORE_KINDS)('stock clients on one document, on %s', (kind) => {
   let server: TestServer
   let doc: TestDoc
   const clients: TestClient[] = []
 
   beforeEach(async () => {
-    server = await startServer()
+    server = await startServerOn(kind)
     doc = await createDoc(server.url, { title: 'Shared' })
   })
   afterEach(async () => {
@@ -67,7 +68,7 @@ describe('stock clients on one document', () => {
     expect(stored.getMap('map').toJSON()).toEqual(five[0]!.doc.getMap('map').toJSON())
     // And what is on disk, read back by a fresh server.
     await server.stop()
-    const again = await startServer({ dataDir: server.dataDir })
+    const again = await startServer({ home: server.home })
     try {
       const reloaded = await serverState(again.collabUrl, doc.id, doc.keys.view)
       expect(reloaded.getText('text').toString()).toBe(five[0]!.doc.getText('text').toString())

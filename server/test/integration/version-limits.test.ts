@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { CONTENT_FIELD, type VersionInfo } from '@quire/shared'
 import { documentExtensions } from '@quire/shared/schema'
 import { connectClient, type TestClient } from '../helpers/clients.js'
-import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
+import { STORE_KINDS, type StoreKind } from '../helpers/homes.js'
+import { createDoc, startServerOn, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 const schema = getSchema(documentExtensions())
@@ -16,8 +17,8 @@ afterEach(async () => {
   server = undefined
 })
 
-async function start(config = {}): Promise<TestServer> {
-  server = await startServer({ config: { versionAfterIdleMs: 600_000, versionEveryMs: 600_000, ...config } })
+async function start(kind: StoreKind, config = {}): Promise<TestServer> {
+  server = await startServerOn(kind, { config: { versionAfterIdleMs: 600_000, versionEveryMs: 600_000, ...config } })
   return server
 }
 
@@ -46,9 +47,9 @@ async function writer(doc: TestDoc): Promise<{ type(text: string): Promise<void>
   }
 }
 
-describe('named versions', () => {
+describe.each(STORE_KINDS)('named versions on %s', (kind) => {
   it('saving an unchanged document again names the newest version instead of storing another copy', async () => {
-    await start()
+    await start(kind)
     const doc = await createDoc(server!.url, { content: 'Notes. '.repeat(2_000) })
     const first = await saveNamed(doc, 'Draft')
     expect(first.status).toBe(201)
@@ -63,7 +64,7 @@ describe('named versions', () => {
   })
 
   it('a document gains at most VERSION_SAVES_PER_HOUR versions an hour; another document is not held back', async () => {
-    await start({ versionSavesPerHour: 3 })
+    await start(kind, { versionSavesPerHour: 3 })
     const doc = await createDoc(server!.url)
     const { type } = await writer(doc)
     for (let i = 0; i < 3; i++) {
@@ -82,7 +83,7 @@ describe('named versions', () => {
   })
 
   it('keeps at most MAX_NAMED_VERSIONS named versions; the owner can delete one to make room', async () => {
-    await start({ maxNamedVersions: 2 })
+    await start(kind, { maxNamedVersions: 2 })
     const doc = await createDoc(server!.url)
     const { type } = await writer(doc)
     for (let i = 0; i < 2; i++) {
@@ -103,9 +104,9 @@ describe('named versions', () => {
   })
 })
 
-describe('restores', () => {
+describe.each(STORE_KINDS)('restores on %s', (kind) => {
   it('refuses a restore that would pass MAX_DOCUMENT_BYTES with 413; the document stays writable', async () => {
-    await start({ maxDocumentBytes: 96 * 1024 })
+    await start(kind, { maxDocumentBytes: 96 * 1024 })
     const paragraphs = (word: string) => Array.from({ length: 600 }, (_, i) => `Paragraph ${i} of the ${word}.`)
     const doc = await createDoc(server!.url, { content: paragraphs('plan').join('\n\n') })
     const plan = (await (await saveNamed(doc, 'Plan')).json()) as VersionInfo

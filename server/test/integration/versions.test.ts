@@ -5,7 +5,8 @@ import * as Y from 'yjs'
 import { CONTENT_FIELD, type VersionInfo } from '@quire/shared'
 import { documentExtensions } from '@quire/shared/schema'
 import { connectClient, openClient, serverState, type TestClient } from '../helpers/clients.js'
-import { createDoc, freePort, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
+import { STORE_KINDS, type StoreKind } from '../helpers/homes.js'
+import { createDoc, freePort, startServerOn, type TestDoc, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
 const schema = getSchema(documentExtensions())
@@ -17,8 +18,8 @@ afterEach(async () => {
   server = undefined
 })
 
-async function start(config = {}, port = 0): Promise<TestServer> {
-  server = await startServer({ config: { versionAfterIdleMs: 1_000, versionEveryMs: 60_000, port, ...config } })
+async function start(kind: StoreKind, config = {}, port = 0): Promise<TestServer> {
+  server = await startServerOn(kind, { config: { versionAfterIdleMs: 1_000, versionEveryMs: 60_000, port, ...config } })
   return server
 }
 
@@ -55,9 +56,9 @@ const paragraphs = (ydoc: Y.Doc) =>
     .toArray()
     .map((node) => (node as Y.XmlElement).toArray().join(''))
 
-describe('version history', () => {
+describe.each(STORE_KINDS)('version history on %s', (kind) => {
   it('takes a version once editing settles, naming the people who edited', async () => {
-    await start()
+    await start(kind)
     const doc = await createDoc(server!.url, { title: 'Plan' })
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     const bob = await connect(doc, doc.keys.edit, 'Bob')
@@ -76,7 +77,7 @@ describe('version history', () => {
   })
 
   it('saves a named version by hand, lists newest first, and lets view keys read but not write', async () => {
-    await start()
+    await start(kind)
     const doc = await createDoc(server!.url, { title: 'Review' })
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     write(ada, 'ready for review')
@@ -110,7 +111,7 @@ describe('version history', () => {
   })
 
   it('shows what changed since a version, block by block and word by word', async () => {
-    await start()
+    await start(kind)
     const doc = await createDoc(server!.url)
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     write(ada, 'Intro', 'The quick fox', 'Gone')
@@ -145,7 +146,7 @@ describe('version history', () => {
 
   it('restores a version for two live editors and an offline copy, which all converge with the offline edits; the restore is in the history', async () => {
     const port = await freePort()
-    await start({}, port)
+    await start(kind, {}, port)
     const doc = await createDoc(server!.url, { title: 'Story' })
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     const bob = await connect(doc, doc.keys.edit, 'Bob')
@@ -189,7 +190,7 @@ describe('version history', () => {
   })
 
   it('prunes automatic versions by the retention policy, never named ones', async () => {
-    await start({ versionsKeepAllHours: 0, versionsKeepHourlyDays: 30 })
+    await start(kind, { versionsKeepAllHours: 0, versionsKeepHourlyDays: 30 })
     const doc = await createDoc(server!.url)
     const ada = await connect(doc, doc.keys.edit, 'Ada')
     await api(`/api/docs/${doc.id}/versions`, doc.keys.edit, { method: 'POST', body: JSON.stringify({ name: 'keep me' }) })
@@ -215,7 +216,7 @@ describe('version history', () => {
   })
 
   it('keeps versions across a link rotation and deletes them with the document', async () => {
-    await start()
+    await start(kind)
     const doc = await createDoc(server!.url)
     await api(`/api/docs/${doc.id}/versions`, doc.keys.owner, { method: 'POST', body: JSON.stringify({ name: 'v1' }) })
     await api(`/api/docs/${doc.id}/links/rotate`, doc.keys.owner, { method: 'POST' })
@@ -225,7 +226,7 @@ describe('version history', () => {
   })
 
   it('takes a version of unsaved changes when the document unloads', async () => {
-    await start({ versionAfterIdleMs: 60_000, unloadGraceMs: 50 })
+    await start(kind, { versionAfterIdleMs: 60_000, unloadGraceMs: 50 })
     const doc = await createDoc(server!.url)
     const ada = openClient(server!.collabUrl, doc.id, doc.keys.edit)
     await waitFor('sync', () => ada.provider.synced)

@@ -52,6 +52,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY: expected/)
   })
 
+  it('takes a PostgreSQL store with its URL, and refuses one without it or with another scheme, never printing the URL', () => {
+    expect(loadConfig({ STORE: 'postgres', DATABASE_URL: 'postgres://quire:pw@db:5432/quire' })).toMatchObject({
+      store: 'postgres',
+      databaseUrl: 'postgres://quire:pw@db:5432/quire',
+    })
+    expect(loadConfig({})).toMatchObject({ store: 'leveldb', databaseUrl: undefined })
+    expect(() => loadConfig({ STORE: 'postgres' })).toThrow(/DATABASE_URL: required with STORE=postgres/)
+    expect(() => loadConfig({ STORE: 'postgres', DATABASE_URL: 'mysql://secret-pw@db/x' })).toThrow(/DATABASE_URL: expected a postgres:\/\/ URL$/m)
+    expect(() => loadConfig({ STORE: 'postgres', DATABASE_URL: 'mysql://secret-pw@db/x' })).not.toThrow(/secret-pw/)
+    expect(() => loadConfig({ STORE: 'sqlite' })).toThrow(/STORE: expected leveldb or postgres/)
+  })
+
   it('names every wrong variable at once, and never prints a secret', () => {
     let message = ''
     try {

@@ -1,0 +1,335 @@
+import pg from 'pg'
+import type { VersionInfo } from '@quire/shared'
+import type { Log } from '../logger.js'
+import {
+  StoreUnavailableError,
+  type DocMeta,
+  type DocStore,
+  type LogAppend,
+  type LogEntry,
+  type SnapshotDoc,
+  type StoreEvents,
+  type StoredDoc,
+  type StoredVersion,
+} from './doc-store.js'
+import { packUpdates, unpackUpdates } from './packing.js'
+import { migrate } from './pg-schema.js'
+
+export interface PgStoreOptions {
+  /** `synchronous_commit`: on, a batch survives a crash of PostgreSQL's machine too; off, it may lose the last moment's. */
+  syncWrites: boolean
+  /** Connections at most. */
+  poolSize: number
+  /** How long one statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs: number
+  log: Log
+}
+
+/** Requests that may wait for a connection at once; more are refused rather than queued without end. */
+const MAX_WAITING = 64
+/** How often an unhealthy store asks whether PostgreSQL is back. */
+const PROBE_MS = 1_000
+/** A class for this store's advisory locks, beside the document's own hash. */
+const COMPACTION_LOCK_CLASS = 7_365_044
+
+type Row = Record<string, unknown>
+
+type DocRow = {
+  id: string
+  title: string
+  created_at: Date
+  updated_at: Date
+  epoch: number
+}
+
+const META_COLUMNS = 'id, title, created_at, updated_at, epoch'
+
+/**
+ * Documents in PostgreSQL, a store that several servers can share. A write batch is one
+ * statement (`quire_append`): each document's seq is taken under its row lock in the
+ * transaction that inserts the entry, so seq order is commit order, without gaps. A lost
+ * connection makes the store unhealthy (readiness 503, writes refused) until a probe finds
+ * PostgreSQL again.
+ */
+export class PgStore implements DocStore {
+  readonly #pool: pg.Pool
+  readonly #options: PgStoreOptions
+  #healthy = true
+  #closed = false
+  #probe: NodeJS.Timeout | undefined
+  #events: StoreEvents = {}
+
+  constructor(url: string, options: PgStoreOptions) {
+    this.#options = options
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize,
+      connectionTimeoutMillis: Math.max(1_000, options.statementTimeoutMs),
+      idleTimeoutMillis: 30_000,
+      statement_timeout: options.statementTimeoutMs,
+      application_name: 'quire',
+      options: `-c synchronous_commit=${options.syncWrites ? 'on' : 'off'}`,
+    })
+    // An idle connection that breaks is dropped by the pool; the next statement finds out.
+    this.#pool.on('error', (error) => options.log.warn({ err: error }, 'a PostgreSQL connection broke'))
+  }
+
+  get healthy(): boolean {
+    return this.#healthy
+  }
+
+  get connections(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }
+  }
+
+  observe(events: StoreEvents): void {
+    this.#events = events
+  }
+
+  async open(): Promise<void> {
+    const client = await this.#pool.connect()
+    try {
+      const applied = await migrate(client)
+      if (applied.length > 0) this.#options.log.info({ versions: applied }, 'database schema migrated')
+    } finally {
+      client.release()
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#probe)
+    await this.#pool.end()
+  }
+
+  async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
+    await this.#query('INSERT INTO documents (id, title, created_at, updated_at, epoch, base) VALUES ($1, $2, $3, $4, $5, $6)', [
+      meta.id,
+      meta.title,
+      meta.createdAt,
+      meta.updatedAt,
+      meta.epoch,
+      state,
+    ])
+  }
+
+  async getMeta(id: string): Promise<DocMeta | undefined> {
+    const [row] = await this.#query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [id])
+    return row && metaOf(row)
+  }
+
+  async putMeta(meta: DocMeta): Promise<void> {
+    await this.#query('UPDATE documents SET created_at = $2, epoch = $3 WHERE id = $1', [meta.id, meta.createdAt, meta.epoch])
+  }
+
+  loadDoc(id: string): Promise<StoredDoc> {
+    return this.#loadDoc(id, (text, values) => this.#query(text, values))
+  }
+
+  async #loadDoc(id: string, query: <R extends Row>(text: string, values: unknown[]) => Promise<R[]>): Promise<StoredDoc> {
+    // One statement, one snapshot: the base and the log after it agree. (bigint comes as text.)
+    const [row] = await query<{ base: Buffer | null; last_seq: string; seqs: string[] | null; payloads: Buffer[] | null }>(
+      `SELECT d.base, d.last_seq, l.seqs, l.payloads FROM documents d
+       LEFT JOIN LATERAL (
+         SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(payload ORDER BY seq) AS payloads FROM updates WHERE doc_id = d.id AND seq > d.base_seq
+       ) l ON true
+       WHERE d.id = $1`,
+      [id],
+    )
+    if (!row) return { base: undefined, log: [], lastSeq: -1 }
+    const log: LogEntry[] = []
+    for (const [i, seq] of (row.seqs ?? []).entries()) {
+      for (const update of unpackUpdates(row.payloads![i]!)) log.push({ seq: Number(seq), update })
+    }
+    return { base: row.base ?? undefined, log, lastSeq: Number(row.last_seq) }
+  }
+
+  async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
+    if (entries.length === 0) return []
+    this.#assertHealthy()
+    const [row] = await this.#query<{ seqs: string[] }>('SELECT quire_append($1::text[], $2::bytea[]) AS seqs', [
+      entries.map(({ docId }) => docId),
+      entries.map(({ updates }) => Buffer.from(packUpdates(updates))),
+    ])
+    return row!.seqs.map(Number)
+  }
+
+  async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
+    this.#assertHealthy()
+    await this.#transaction(async (client) => {
+      // One compaction of a document at a time, whichever server runs it; one that covers
+      // less than the base already does changes nothing, and no entry after `throughSeq` goes.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [COMPACTION_LOCK_CLASS, id])
+      const { rowCount } = await client.query('UPDATE documents SET base = $2, base_seq = $3, title = $4 WHERE id = $1 AND base_seq <= $3', [
+        id,
+        state,
+        throughSeq,
+        title,
+      ])
+      if (rowCount === 1) await client.query('DELETE FROM updates WHERE doc_id = $1 AND seq <= $2', [id, throughSeq])
+    })
+  }
+
+  async deleteDoc(id: string): Promise<void> {
+    this.#assertHealthy()
+    // Its log and versions go with it (ON DELETE CASCADE).
+    await this.#query('DELETE FROM documents WHERE id = $1', [id])
+  }
+
+  async *listDocs(): AsyncIterable<DocMeta> {
+    let after = ''
+    for (;;) {
+      const rows = await this.#query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id > $1 ORDER BY id LIMIT 500`, [after])
+      for (const row of rows) yield metaOf(row)
+      if (rows.length < 500) return
+      after = rows.at(-1)!.id
+    }
+  }
+
+  async *snapshotDocs(): AsyncIterable<SnapshotDoc> {
+    const client = await this.#connect()
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const query = async <R extends Row>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows
+      let after = ''
+      for (;;) {
+        const rows = await query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id > $1 ORDER BY id LIMIT 100`, [after])
+        for (const row of rows) {
+          const versions = await query<{ info: VersionInfo }>('SELECT info FROM versions WHERE doc_id = $1 ORDER BY v', [row.id])
+          yield {
+            meta: metaOf(row),
+            stored: await this.#loadDoc(row.id, query),
+            versions: versions.map(({ info }) => info),
+            version: async (v: number) => {
+              const [found] = await query<{ info: VersionInfo; state: Buffer }>('SELECT info, state FROM versions WHERE doc_id = $1 AND v = $2', [row.id, v])
+              return found && { info: found.info, state: found.state }
+            },
+          }
+        }
+        if (rows.length < 100) break
+        after = rows.at(-1)!.id
+      }
+      await client.query('COMMIT')
+    } finally {
+      client.release()
+    }
+  }
+
+  async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {
+    await this.#query(
+      'INSERT INTO versions (doc_id, v, info, state) VALUES ($1, $2, $3, $4) ON CONFLICT (doc_id, v) DO UPDATE SET info = excluded.info, state = excluded.state',
+      [id, info.v, JSON.stringify(info), state],
+    )
+  }
+
+  async listVersions(id: string): Promise<VersionInfo[]> {
+    const rows = await this.#query<{ info: VersionInfo }>('SELECT info FROM versions WHERE doc_id = $1 ORDER BY v', [id])
+    return rows.map(({ info }) => info)
+  }
+
+  async getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
+    const [row] = await this.#query<{ info: VersionInfo; state: Buffer }>('SELECT info, state FROM versions WHERE doc_id = $1 AND v = $2', [id, v])
+    return row && { info: row.info, state: row.state }
+  }
+
+  async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
+    await this.#query('DELETE FROM versions WHERE doc_id = $1 AND v = ANY ($2::integer[])', [id, [...vs]])
+  }
+
+  /** The value of a setting, written once: the first value stored wins, whoever stores it. */
+  async settingOnce(name: string, value: string): Promise<string> {
+    await this.#query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value])
+    const [row] = await this.#query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])
+    return row!.value
+  }
+
+  async #query<R extends Row>(text: string, values: unknown[]): Promise<R[]> {
+    const started = performance.now()
+    this.#assertRoom()
+    try {
+      const { rows } = await this.#pool.query<R>(text, values)
+      this.#events.storeQueried?.((performance.now() - started) / 1000)
+      return rows
+    } catch (error) {
+      throw this.#failed(error)
+    }
+  }
+
+  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const started = performance.now()
+    const client = await this.#connect()
+    try {
+      await client.query('BEGIN')
+      await work(client)
+      await client.query('COMMIT')
+      this.#events.storeQueried?.((performance.now() - started) / 1000)
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw this.#failed(error)
+    } finally {
+      client.release()
+    }
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    this.#assertRoom()
+    try {
+      return await this.#pool.connect()
+    } catch (error) {
+      throw this.#failed(error)
+    }
+  }
+
+  #assertHealthy(): void {
+    if (!this.#healthy) throw new StoreUnavailableError()
+  }
+
+  /** A pool whose waiting line is full refuses, rather than queueing requests without end. */
+  #assertRoom(): void {
+    if (this.#pool.waitingCount >= MAX_WAITING) throw new StoreUnavailableError()
+  }
+
+  /**
+   * A statement that failed because PostgreSQL could not be reached (or went away) makes the
+   * store unhealthy until a probe reaches it again, and fails as StoreUnavailableError; other
+   * failures are the statement's own. Returns the error to throw.
+   */
+  #failed(error: unknown): unknown {
+    this.#events.storeFailed?.()
+    if (!isConnectionError(error)) return error
+    if (this.#healthy && !this.#closed) {
+      this.#healthy = false
+      this.#options.log.error({ err: error }, 'PostgreSQL is unreachable; refusing writes until it is back')
+      this.#probeSoon()
+    }
+    return new StoreUnavailableError({ cause: error })
+  }
+
+  #probeSoon(): void {
+    this.#probe = setTimeout(() => {
+      this.#pool.query('SELECT 1').then(
+        () => {
+          if (this.#closed) return
+          this.#healthy = true
+          this.#options.log.info('PostgreSQL is back; taking writes again')
+        },
+        () => {
+          if (!this.#closed) this.#probeSoon()
+        },
+      )
+    }, PROBE_MS)
+    this.#probe.unref()
+  }
+}
+
+function metaOf(row: DocRow): DocMeta {
+  return { id: row.id, title: row.title, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(), epoch: row.epoch }
+}
+
+/** Errors that mean the database was not there: no connection, a dropped one, a shutdown, a timeout. */
+function isConnectionError(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string }
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '')
+}
