@@ -161,6 +161,9 @@ const schema = z.object({
 
 type Vars = z.output<typeof schema>
 
+/** The name of every setting, as an environment variable. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape)
+
 /** `MAX_MESSAGE_BYTES` → `maxMessageBytes` */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Lowercase<Head>}${Capitalize<CamelCase<Tail>>}` : Lowercase<S>
 
