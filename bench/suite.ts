@@ -7,6 +7,7 @@
  *   npm run bench -- --servers quire,hocuspocus --scenarios throughput,presence
  *   npm run bench -- --cpu-prof        Quire writes a CPU profile per scenario into bench/results/profiles
  *   npm run bench -- --servers quire,quire-fsync    Quire without and with an fsync per batch
+ *   npm run bench -- --servers hocuspocus,quire,quire-postgres    Quire on LevelDB and on PostgreSQL
  *   npm run bench -- --docs            also writes the table and chart into docs/
  *
  * Prints a table on stdout (progress on stderr) and writes JSON and an SVG chart under
@@ -102,6 +103,7 @@ try {
 } finally {
   await pool.stop()
   await rm(workRoot, { recursive: true, force: true })
+  for (const kind of servers) await kind.cleanup?.()
 }
 
 const environment = describeEnvironment(settings, servers, Date.now() - started)

@@ -7,13 +7,14 @@ import type { ThroughputResult } from '../scenarios/throughput.js'
 import type { ServerId } from '../servers/server-kind.js'
 import type { Results } from './table.js'
 
-const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-fsync': '#5fc48a' }
+const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-fsync': '#5fc48a', 'quire-postgres': '#2f6fb0' }
 const SHORT: Record<ServerId, string> = {
   relay: 'raw relay',
   'y-websocket': 'y-websocket',
   hocuspocus: 'Hocuspocus',
   quire: 'Quire',
   'quire-fsync': 'Quire, fsync',
+  'quire-postgres': 'Quire, PostgreSQL',
 }
 const WIDTH = 980
 const HEIGHT = 400

@@ -1,11 +1,11 @@
 import { hocuspocus } from './hocuspocus.js'
-import { quire, quireFsync } from './quire.js'
+import { quire, quireFsync, quirePostgres } from './quire.js'
 import { relay } from './relay.js'
 import type { ServerId, ServerKind } from './server-kind.js'
 import { yWebsocket } from './y-websocket.js'
 
 /** Every server the suite knows, in the order of the table's columns. */
-export const ALL_SERVERS: readonly ServerKind[] = [relay, yWebsocket, hocuspocus, quire, quireFsync]
+export const ALL_SERVERS: readonly ServerKind[] = [relay, yWebsocket, hocuspocus, quire, quireFsync, quirePostgres]
 
 /** The servers of a run without --servers. */
 export const DEFAULT_SERVERS: readonly ServerId[] = ['relay', 'y-websocket', 'hocuspocus', 'quire']

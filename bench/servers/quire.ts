@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import pg from 'pg'
 import type { CreateDocResponse } from '@quire/shared'
 import { REPO_ROOT, RunningServer, startNode, type DocRef, type ServerKind, type StartOptions } from './server-kind.js'
 
@@ -24,7 +26,7 @@ async function createDoc(server: RunningServer): Promise<DocRef> {
   return { name: id, path: `/collab/${id}?key=${encodeURIComponent(keyOf(links.edit))}` }
 }
 
-function quireKind(id: 'quire' | 'quire-fsync', label: string, env: Record<string, string>): ServerKind {
+function quireKind(id: 'quire' | 'quire-fsync' | 'quire-postgres', label: string, env: Record<string, string>): ServerKind {
   return {
     id,
     label,
@@ -64,3 +66,44 @@ export const quire = quireKind('quire', 'Quire', {})
  * either). Not in the default run; `--servers quire,quire-fsync` shows what the fsync costs.
  */
 export const quireFsync = quireKind('quire-fsync', 'Quire, SYNC_WRITES=true', { SYNC_WRITES: 'true' })
+
+/** The PostgreSQL server the benchmark's databases go on: the machine's own unless said otherwise. */
+const ADMIN_DATABASE_URL = process.env.QUIRE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+async function asAdmin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Quire on PostgreSQL (STORE=postgres), a database of its own for each data directory of the
+ * run, so that a restart in the same scenario finds its documents; dropped when the run ends.
+ */
+function quirePostgresKind(): ServerKind {
+  const databases = new Map<string, string>()
+  return {
+    ...quireKind('quire-postgres', `Quire on PostgreSQL`, {}),
+    async start(options: StartOptions): Promise<RunningServer> {
+      let name = databases.get(options.dataDir)
+      if (!name) {
+        name = `quire_bench_${randomBytes(6).toString('hex')}`
+        await asAdmin(`CREATE DATABASE ${name}`)
+        databases.set(options.dataDir, name)
+      }
+      const url = new URL(ADMIN_DATABASE_URL)
+      url.pathname = `/${name}`
+      return quireKind('quire-postgres', this.label, { STORE: 'postgres', DATABASE_URL: url.toString() }).start.call(this, options)
+    },
+    async cleanup(): Promise<void> {
+      for (const name of databases.values()) await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      databases.clear()
+    },
+  }
+}
+
+export const quirePostgres = quirePostgresKind()

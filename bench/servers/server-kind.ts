@@ -6,7 +6,7 @@ import { liveMemory, MEMORY_PROBE_ARGS, type LiveMemory } from './memory-probe.j
 import type { ProcSample } from './proc.js'
 import { freePort, ServerProcess, type Exit } from './server-process.js'
 
-export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-fsync'
+export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-fsync' | 'quire-postgres'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -39,6 +39,8 @@ export interface ServerKind {
    */
   storesLater: boolean
   start(options: StartOptions): Promise<RunningServer>
+  /** Removes what the kind made outside the run's data directories (a database), once the run ends. */
+  cleanup?(): Promise<void>
 }
 
 export class RunningServer {
