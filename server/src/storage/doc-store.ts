@@ -51,6 +51,34 @@ export interface SnapshotDoc {
 export interface LogAppend {
   docId: string
   updates: readonly Uint8Array[]
+  /**
+   * The link epoch the writers' keys were minted for (none: an owner key or the server): the
+   * entry is written only while the document is still at that epoch. A rotation that another
+   * instance made, and whose message never arrived, still stops a revoked key here.
+   */
+  epoch?: number
+}
+
+/** What `appendUpdates` answers for an entry that was not written. */
+export const NOT_WRITTEN = {
+  /** The document no longer exists. */
+  gone: -1,
+  /** The document's links were rotated past the entry's epoch. */
+  revoked: -2,
+} as const
+
+/** A document's content after a seq: see DocStore.readSince. */
+export interface Since {
+  /** The base, when it covers entries after the seq asked for; it covers them up to `baseSeq`. */
+  base?: Uint8Array
+  baseSeq: number
+  log: LogEntry[]
+}
+
+/** Where a document stands: its last seq and link epoch, as a cheap check reads them. */
+export interface DocHead {
+  lastSeq: number
+  epoch: number
 }
 
 export interface DocStore {
@@ -64,17 +92,32 @@ export interface DocStore {
   putMeta(meta: DocMeta): Promise<void>
   loadDoc(id: string): Promise<StoredDoc>
   /**
-   * Appends the updates of any number of documents in one atomic write, an entry each, and
-   * returns the seq each entry took: the next of its document's, taken as it is written, so
-   * seq order is commit order (-1: the document no longer exists; nothing of it was written).
+   * Appends the updates of any number of documents in one atomic write, an entry each (a
+   * document may have several), and returns the seq each entry took: the next of its
+   * document's, taken as it is written, so seq order is commit order. An entry not written
+   * gets a NOT_WRITTEN value instead.
    */
   appendUpdates(entries: readonly LogAppend[]): Promise<number[]>
+  /**
+   * What a document holds after `afterSeq` (what a gap in the updates an instance saw misses):
+   * the log entries after it, in order, and the base too when a compaction folded some of them
+   * into it.
+   */
+  readSince(id: string, afterSeq: number): Promise<Since>
+  /** The heads of these documents; a document that no longer exists is missing from the map. */
+  heads(ids: readonly string[]): Promise<Map<string, DocHead>>
   /** Replaces the base with `state` and drops the log up to `throughSeq`, atomically. */
   compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>
   deleteDoc(id: string): Promise<void>
   listDocs(): AsyncIterable<DocMeta>
   /** Every document with its content, all read at one point in time. */
   snapshotDocs(): AsyncIterable<SnapshotDoc>
+  /**
+   * Keeps a new version under the next number of the document's (one more than its highest,
+   * taken atomically: several instances may add versions at once); returns its metadata.
+   */
+  addVersion(id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array): Promise<VersionInfo>
+  /** Keeps a version under its own number, replacing one there (a rename; a restore from a backup). */
   putVersion(id: string, version: StoredVersion): Promise<void>
   /** The versions' metadata, oldest first. */
   listVersions(id: string): Promise<VersionInfo[]>

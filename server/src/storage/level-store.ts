@@ -2,11 +2,14 @@ import { Level } from 'level'
 import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
+  NOT_WRITTEN,
   StoreUnavailableError,
+  type DocHead,
   type DocMeta,
   type DocStore,
   type LogAppend,
   type LogEntry,
+  type Since,
   type SnapshotDoc,
   type StoredDoc,
   type StoredVersion,
@@ -52,10 +55,11 @@ export class LevelStore implements DocStore {
   readonly #options: LevelStoreOptions
   #healthy = true
   #closed = false
-  /** The last seq of recently written documents (see #lastSeq). */
-  readonly #lastSeqs = new RecentNumbers(10_000)
+  /** The heads of recently used documents (see #head). */
+  readonly #heads = new Recent<DocHead>(10_000)
   readonly #compactions = new Map<string, Promise<void>>()
   #appending: Promise<unknown> = Promise.resolve()
+  #addingVersion: Promise<unknown> = Promise.resolve()
 
   constructor(location: string, options: LevelStoreOptions) {
     this.#db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
@@ -82,7 +86,7 @@ export class LevelStore implements DocStore {
       { type: 'put', key: touchedKey(meta.id), value: encoder.encode(meta.updatedAt) },
       { type: 'put', key: baseKey(meta.id), value: state },
     ])
-    this.#lastSeqs.remember(meta.id, -1)
+    this.#heads.remember(meta.id, { lastSeq: -1, epoch: meta.epoch })
   }
 
   getMeta(id: string): Promise<DocMeta | undefined> {
@@ -97,6 +101,8 @@ export class LevelStore implements DocStore {
 
   async putMeta(meta: DocMeta): Promise<void> {
     await this.#write([{ type: 'put', key: metaKey(meta.id), value: encodeMeta(meta) }])
+    const known = this.#heads.get(meta.id)
+    if (known) this.#heads.remember(meta.id, { ...known, epoch: meta.epoch })
   }
 
   loadDoc(id: string): Promise<StoredDoc> {
@@ -117,7 +123,8 @@ export class LevelStore implements DocStore {
       for (const update of unpackUpdates(packed)) log.push({ seq: lastSeq, update })
     }
     // A write may have landed since this read began: the cache never goes back.
-    if (!read.snapshot) this.#lastSeqs.remember(id, Math.max(lastSeq, this.#lastSeqs.get(id) ?? -1))
+    const known = this.#heads.get(id)
+    if (!read.snapshot && known) this.#heads.remember(id, { ...known, lastSeq: Math.max(lastSeq, known.lastSeq) })
     return { base, log, lastSeq }
   }
 
@@ -133,40 +140,71 @@ export class LevelStore implements DocStore {
     const ops: BatchOp[] = []
     const seqs: number[] = []
     // A document may have several entries in one batch: each takes the next seq.
-    const last = new Map<string, number>()
-    for (const { docId, updates } of entries) {
-      const previous = last.get(docId) ?? (await this.#lastSeq(docId))
-      if (previous === undefined) {
-        seqs.push(-1)
+    const written = new Map<string, DocHead>()
+    for (const { docId, updates, epoch } of entries) {
+      const head = written.get(docId) ?? (await this.#head(docId))
+      if (head === undefined) {
+        seqs.push(NOT_WRITTEN.gone)
         continue
       }
-      const seq = previous + 1
-      last.set(docId, seq)
+      if (epoch !== undefined && epoch !== head.epoch) {
+        seqs.push(NOT_WRITTEN.revoked)
+        continue
+      }
+      const seq = head.lastSeq + 1
+      written.set(docId, { ...head, lastSeq: seq })
       seqs.push(seq)
       ops.push({ type: 'put', key: logKey(docId, seq), value: packUpdates(updates) })
       ops.push({ type: 'put', key: touchedKey(docId), value: now })
     }
     await this.#write(ops)
-    for (const [docId, seq] of last) this.#lastSeqs.remember(docId, seq)
+    for (const [docId, head] of written) this.#heads.remember(docId, head)
     return seqs
   }
 
   /**
-   * The last seq written for a document (none: there is no such document): remembered from
-   * its creation, load or last write (one process writes a LevelDB, so nothing else moves it),
-   * else read from its newest log key.
+   * A document's last seq and epoch (none: there is no such document): remembered from its
+   * creation, load, rotation or last write (one process writes a LevelDB, so nothing else moves
+   * them), else read from its metadata and its newest log key.
    */
-  async #lastSeq(id: string): Promise<number | undefined> {
-    const known = this.#lastSeqs.get(id)
+  async #head(id: string): Promise<DocHead | undefined> {
+    const known = this.#heads.get(id)
     if (known !== undefined) return known
     const [[newest], [meta, baseSeq]] = await Promise.all([
       this.#db.keys({ gt: logPrefix(id), lt: logEnd(id), reverse: true, limit: 1 }).all(),
       this.#db.getMany([metaKey(id), baseSeqKey(id)]),
     ])
     if (meta === undefined) return undefined
-    const last = Math.max(newest === undefined ? -1 : parseInt(newest.slice(logPrefix(id).length), 16), baseSeq === undefined ? -1 : decodeSeq(baseSeq))
-    this.#lastSeqs.remember(id, last)
-    return last
+    const lastSeq = Math.max(newest === undefined ? -1 : parseInt(newest.slice(logPrefix(id).length), 16), baseSeq === undefined ? -1 : decodeSeq(baseSeq))
+    const head = { lastSeq, epoch: decodeMeta(id, meta, undefined, undefined).epoch }
+    this.#heads.remember(id, head)
+    return head
+  }
+
+  async readSince(id: string, afterSeq: number): Promise<Since> {
+    const snapshot = this.#db.snapshot()
+    try {
+      const [base, baseSeqBytes] = await this.#db.getMany([baseKey(id), baseSeqKey(id)], { snapshot })
+      const baseSeq = baseSeqBytes === undefined ? -1 : decodeSeq(baseSeqBytes)
+      const from = Math.max(afterSeq, baseSeq)
+      const entries = await this.#db.iterator({ snapshot, gt: from < 0 ? logPrefix(id) : logKey(id, from), lt: logEnd(id) }).all()
+      const log = entries.flatMap(([key, packed]) => {
+        const seq = parseInt(key.slice(logPrefix(id).length), 16)
+        return unpackUpdates(packed).map((update) => ({ seq, update }))
+      })
+      return { ...(baseSeq > afterSeq ? { base } : {}), baseSeq, log }
+    } finally {
+      await snapshot.close()
+    }
+  }
+
+  async heads(ids: readonly string[]): Promise<Map<string, DocHead>> {
+    const heads = new Map<string, DocHead>()
+    for (const id of ids) {
+      const head = await this.#head(id)
+      if (head) heads.set(id, head)
+    }
+    return heads
   }
 
   /** One compaction of a document at a time: its check of the base and its write belong together. */
@@ -201,7 +239,7 @@ export class LevelStore implements DocStore {
 
   async deleteDoc(id: string): Promise<void> {
     this.#assertHealthy()
-    this.#lastSeqs.forget(id)
+    this.#heads.forget(id)
     try {
       // The metadata goes first, so a crash halfway leaves no document behind, only bytes.
       await this.#db.del(metaKey(id), { sync: this.#options.syncWrites })
@@ -243,6 +281,18 @@ export class LevelStore implements DocStore {
     } finally {
       await snapshot.close()
     }
+  }
+
+  /** One at a time: each takes the number after the last one's (one process writes a LevelDB). */
+  addVersion(id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array): Promise<VersionInfo> {
+    const adding = this.#addingVersion.then(async () => {
+      const [last] = await this.#db.keys({ gt: versionInfoPrefix(id), lt: versionInfoPrefix(id).slice(0, -1) + '"', reverse: true, limit: 1 }).all()
+      const added = { ...info, v: last === undefined ? 1 : parseInt(last.slice(versionInfoPrefix(id).length), 16) + 1 }
+      await this.putVersion(id, { info: added, state })
+      return added
+    })
+    this.#addingVersion = adding.catch(() => undefined)
+    return adding
   }
 
   async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {
@@ -326,26 +376,26 @@ export class LevelStore implements DocStore {
   }
 }
 
-/** Numbers by key, the most recently used `size` of them. */
-class RecentNumbers {
+/** Values by key, the most recently used `size` of them. */
+class Recent<T> {
   readonly #size: number
-  readonly #numbers = new Map<string, number>()
+  readonly #values = new Map<string, T>()
 
   constructor(size: number) {
     this.#size = size
   }
 
-  get(key: string): number | undefined {
-    return this.#numbers.get(key)
+  get(key: string): T | undefined {
+    return this.#values.get(key)
   }
 
-  remember(key: string, value: number): void {
-    this.#numbers.delete(key)
-    this.#numbers.set(key, value)
-    if (this.#numbers.size > this.#size) this.#numbers.delete(this.#numbers.keys().next().value!)
+  remember(key: string, value: T): void {
+    this.#values.delete(key)
+    this.#values.set(key, value)
+    if (this.#values.size > this.#size) this.#values.delete(this.#values.keys().next().value!)
   }
 
   forget(key: string): void {
-    this.#numbers.delete(key)
+    this.#values.delete(key)
   }
 }

@@ -1,5 +1,15 @@
 import type { VersionInfo } from '@quire/shared'
-import type { DocMeta, DocStore, LogAppend, SnapshotDoc, StoredDoc, StoredVersion } from './doc-store.js'
+import {
+  NOT_WRITTEN,
+  type DocHead,
+  type DocMeta,
+  type DocStore,
+  type LogAppend,
+  type Since,
+  type SnapshotDoc,
+  type StoredDoc,
+  type StoredVersion,
+} from './doc-store.js'
 
 interface MemoryDoc {
   meta: DocMeta
@@ -42,9 +52,10 @@ export class MemoryStore implements DocStore {
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
     const now = new Date().toISOString()
-    return entries.map(({ docId, updates }) => {
+    return entries.map(({ docId, updates, epoch }) => {
       const doc = this.#docs.get(docId)
-      if (!doc) return -1
+      if (!doc) return NOT_WRITTEN.gone
+      if (epoch !== undefined && epoch !== doc.meta.epoch) return NOT_WRITTEN.revoked
       const seq = ++doc.lastSeq
       doc.log.set(
         seq,
@@ -53,6 +64,22 @@ export class MemoryStore implements DocStore {
       doc.meta.updatedAt = now
       return seq
     })
+  }
+
+  async readSince(id: string, afterSeq: number): Promise<Since> {
+    const doc = this.#docs.get(id)
+    const { base, log } = await this.loadDoc(id)
+    const baseSeq = doc?.compactedThrough ?? -1
+    return { ...(baseSeq > afterSeq ? { base } : {}), baseSeq, log: log.filter(({ seq }) => seq > afterSeq) }
+  }
+
+  async heads(ids: readonly string[]): Promise<Map<string, DocHead>> {
+    const heads = new Map<string, DocHead>()
+    for (const id of ids) {
+      const doc = this.#docs.get(id)
+      if (doc) heads.set(id, { lastSeq: doc.lastSeq, epoch: doc.meta.epoch })
+    }
+    return heads
   }
 
   async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
@@ -71,6 +98,13 @@ export class MemoryStore implements DocStore {
 
   async *listDocs(): AsyncIterable<DocMeta> {
     for (const doc of this.#docs.values()) yield { ...doc.meta }
+  }
+
+  async addVersion(id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array): Promise<VersionInfo> {
+    const versions = this.#docs.get(id)?.versions
+    const added = { ...info, v: Math.max(0, ...(versions?.keys() ?? [])) + 1 }
+    await this.putVersion(id, { info: added, state })
+    return added
   }
 
   async putVersion(id: string, version: StoredVersion): Promise<void> {

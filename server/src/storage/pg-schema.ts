@@ -64,6 +64,38 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       $$ LANGUAGE plpgsql;
     `,
   },
+  {
+    version: 2,
+    name: 'a write batch checks the link epoch its writers hold',
+    sql: `
+      -- As quire_append, and an entry whose epoch (not null) is no longer the document's is
+      -- not written: -2. Several instances write; a rotation one of them missed still holds.
+      CREATE OR REPLACE FUNCTION quire_append(doc_ids text[], payloads bytea[], epochs integer[]) RETURNS bigint[] AS $$
+      DECLARE
+        seqs bigint[] := '{}';
+        next_seq bigint;
+        current_epoch integer;
+      BEGIN
+        PERFORM 1 FROM documents WHERE id = ANY (doc_ids) ORDER BY id FOR UPDATE;
+        FOR i IN 1 .. coalesce(array_length(doc_ids, 1), 0) LOOP
+          SELECT epoch INTO current_epoch FROM documents WHERE id = doc_ids[i];
+          IF NOT FOUND THEN
+            seqs := seqs || -1::bigint;
+            CONTINUE;
+          END IF;
+          IF epochs[i] IS NOT NULL AND epochs[i] <> current_epoch THEN
+            seqs := seqs || -2::bigint;
+            CONTINUE;
+          END IF;
+          UPDATE documents SET last_seq = last_seq + 1, updated_at = now() WHERE id = doc_ids[i] RETURNING last_seq INTO next_seq;
+          INSERT INTO updates (doc_id, seq, payload) VALUES (doc_ids[i], next_seq, payloads[i]);
+          seqs := seqs || next_seq;
+        END LOOP;
+        RETURN seqs;
+      END
+      $$ LANGUAGE plpgsql;
+    `,
+  },
 ]
 
 /** The advisory lock every server takes while it migrates (a constant the schema owns). */

@@ -3,10 +3,12 @@ import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
   StoreUnavailableError,
+  type DocHead,
   type DocMeta,
   type DocStore,
   type LogAppend,
   type LogEntry,
+  type Since,
   type SnapshotDoc,
   type StoreEvents,
   type StoredDoc,
@@ -147,11 +149,36 @@ export class PgStore implements DocStore {
   async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
     if (entries.length === 0) return []
     this.#assertHealthy()
-    const [row] = await this.#query<{ seqs: string[] }>('SELECT quire_append($1::text[], $2::bytea[]) AS seqs', [
+    const [row] = await this.#query<{ seqs: string[] }>('SELECT quire_append($1::text[], $2::bytea[], $3::integer[]) AS seqs', [
       entries.map(({ docId }) => docId),
       entries.map(({ updates }) => Buffer.from(packUpdates(updates))),
+      entries.map(({ epoch }) => epoch ?? null),
     ])
     return row!.seqs.map(Number)
+  }
+
+  async readSince(id: string, afterSeq: number): Promise<Since> {
+    // One statement, one snapshot: a compaction between two reads cannot open a hole.
+    const [row] = await this.#query<{ base: Buffer | null; base_seq: string; seqs: string[] | null; payloads: Buffer[] | null }>(
+      `SELECT CASE WHEN d.base_seq > $2 THEN d.base END AS base, d.base_seq, l.seqs, l.payloads FROM documents d
+       LEFT JOIN LATERAL (
+         SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(payload ORDER BY seq) AS payloads
+         FROM updates WHERE doc_id = d.id AND seq > greatest(d.base_seq, $2)
+       ) l ON true
+       WHERE d.id = $1`,
+      [id, afterSeq],
+    )
+    if (!row) return { baseSeq: -1, log: [] }
+    const log = (row.seqs ?? []).flatMap((seq, i) => unpackUpdates(row.payloads![i]!).map((update) => ({ seq: Number(seq), update })))
+    return { ...(row.base ? { base: row.base } : {}), baseSeq: Number(row.base_seq), log }
+  }
+
+  async heads(ids: readonly string[]): Promise<Map<string, DocHead>> {
+    if (ids.length === 0) return new Map()
+    const rows = await this.#query<{ id: string; last_seq: string; epoch: number }>('SELECT id, last_seq, epoch FROM documents WHERE id = ANY ($1::text[])', [
+      [...ids],
+    ])
+    return new Map(rows.map(({ id, last_seq, epoch }) => [id, { lastSeq: Number(last_seq), epoch }]))
   }
 
   async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
@@ -213,6 +240,24 @@ export class PgStore implements DocStore {
     } finally {
       client.release()
     }
+  }
+
+  async addVersion(id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array): Promise<VersionInfo> {
+    // The document's row lock orders the instances that add versions at once; the insert, a
+    // statement of its own, reads the numbers as they are once the lock is held.
+    let added: VersionInfo | undefined
+    await this.#transaction(async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [id])
+      if (rowCount !== 1) throw new Error(`document ${id} does not exist`)
+      const { rows } = await client.query<{ info: VersionInfo }>(
+        `INSERT INTO versions (doc_id, v, info, state)
+         SELECT $1, next.v, jsonb_set($2::jsonb, '{v}', to_jsonb(next.v)), $3 FROM (SELECT coalesce(max(v), 0) + 1 AS v FROM versions WHERE doc_id = $1) next
+         RETURNING info`,
+        [id, JSON.stringify(info), state],
+      )
+      added = rows[0]!.info
+    })
+    return added!
   }
 
   async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {

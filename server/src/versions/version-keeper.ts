@@ -13,6 +13,11 @@ export interface VersionPolicy {
   retention: RetentionPolicy
   /** Named versions and restores a document keeps at most: they are never pruned. */
   maxKept: number
+  /**
+   * Whether this keeper takes the automatic versions now: in a cluster, one instance at a time
+   * does (it hears everyone's authors), so a version is not taken twice. Always, alone.
+   */
+  keepsVersions?: () => Promise<boolean>
 }
 
 /** The document keeps as many named versions and restores as it may. */
@@ -52,7 +57,6 @@ export class VersionKeeper {
   readonly #clock: Clock
   #idleTimer: Timer | undefined
   #everyTimer: Timer | undefined
-  #next: number | undefined
   /** The newest version, and the document's snapshot when this keeper took it. */
   #newest: { info: VersionInfo; snapshot: Y.Snapshot } | undefined
   /** Takes run one after another, so numbers and prunes never cross. */
@@ -80,7 +84,7 @@ export class VersionKeeper {
 
   /** Takes a version now if anything changed since the last one (before a document unloads). */
   async flush(): Promise<void> {
-    if (this.#changed) await this.take('auto')
+    if (this.#changed && (await this.#keeps())) await this.take('auto')
   }
 
   take(kind: VersionKind, options: { name?: string | null; restoredFrom?: number | null } = {}): Promise<VersionInfo> {
@@ -128,7 +132,17 @@ export class VersionKeeper {
 
   #takeAutomatically(): void {
     if (!this.#changed) return
-    this.take('auto').catch((error: unknown) => this.#log.error({ err: error, docId: this.#docId }, 'could not take a version'))
+    void this.#keeps().then((keeps) => {
+      if (keeps) return this.take('auto').catch((error: unknown) => this.#log.error({ err: error, docId: this.#docId }, 'could not take a version'))
+      // Another instance keeps this document's versions, and heard of these changes too.
+      this.destroy()
+      this.#authors.clear()
+      this.#changed = false
+    })
+  }
+
+  async #keeps(): Promise<boolean> {
+    return this.#policy.keepsVersions ? this.#policy.keepsVersions() : true
   }
 
   async #take(kind: VersionKind, name: string | null, restoredFrom: number | null): Promise<VersionInfo> {
@@ -142,17 +156,11 @@ export class VersionKeeper {
     const snapshot = Y.snapshot(doc)
     try {
       if (kind !== 'auto') await this.assertRoomForKept()
-      this.#next ??= Math.max(0, ...(await this.#store.listVersions(this.#docId)).map((version) => version.v)) + 1
-      const info: VersionInfo = {
-        v: this.#next++,
-        createdAt: new Date(this.#clock.now()).toISOString(),
-        authors,
-        name,
-        kind,
-        restoredFrom,
-        bytes: state.length,
-      }
-      await this.#store.putVersion(this.#docId, { info, state })
+      const info = await this.#store.addVersion(
+        this.#docId,
+        { createdAt: new Date(this.#clock.now()).toISOString(), authors, name, kind, restoredFrom, bytes: state.length },
+        state,
+      )
       this.#newest = { info, snapshot }
       if (kind === 'auto') await this.#prune()
       return info

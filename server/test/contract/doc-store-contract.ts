@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { VersionInfo } from '@quire/shared'
-import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js'
+import { NOT_WRITTEN, type DocMeta, type DocStore, type StoredDoc } from '../../src/storage/doc-store.js'
 
 export interface StoreHarness {
   /** A new, open, empty store. */
@@ -158,6 +158,46 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect(stored.log.every(({ seq }) => seq > Math.min(covered[0], covered[1]))).toBe(true)
     })
 
+    it('writes an entry only while the document is at the link epoch its writers hold', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      expect(await store.appendUpdates([{ docId: 'a', updates: [bytes(1)], epoch: 0 }])).toEqual([0])
+      await store.putMeta({ ...meta('a'), epoch: 1 })
+      expect(
+        await store.appendUpdates([
+          { docId: 'a', updates: [bytes(2)], epoch: 0 },
+          { docId: 'a', updates: [bytes(3)], epoch: 1 },
+          { docId: 'a', updates: [bytes(4)] },
+        ]),
+      ).toEqual([NOT_WRITTEN.revoked, 1, 2])
+      expect(plain(await store.loadDoc('a')).log.map(({ update }) => update[0])).toEqual([1, 3, 4])
+    })
+
+    it('reads the log after a seq, and where documents stand', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      await store.createDoc(meta('b', { epoch: 4 }), bytes(0))
+      for (const value of [1, 2, 3]) await store.appendUpdates([{ docId: 'a', updates: [bytes(value), bytes(value, value)] }])
+      const since = await store.readSince('a', 0)
+      expect(since.base).toBeUndefined()
+      expect(since.log.map(({ seq, update }) => [seq, Array.from(update)])).toEqual([
+        [1, [2]],
+        [1, [2, 2]],
+        [2, [3]],
+        [2, [3, 3]],
+      ])
+      expect((await store.readSince('a', 2)).log).toEqual([])
+      // A compaction folded entries the reader lacks: the base comes along, with what it covers.
+      await store.compact('a', bytes(7, 7), 1, 'Folded')
+      const afterCompaction = await store.readSince('a', 0)
+      expect(Array.from(afterCompaction.base!)).toEqual([7, 7])
+      expect(afterCompaction.baseSeq).toBe(1)
+      expect(afterCompaction.log.map(({ seq }) => seq)).toEqual([2, 2])
+      expect((await store.readSince('a', 1)).base).toBeUndefined()
+      const heads = await store.heads(['a', 'b', 'gone'])
+      expect(Object.fromEntries(heads)).toEqual({ a: { lastSeq: 2, epoch: 0 }, b: { lastSeq: -1, epoch: 4 } })
+      await store.putMeta({ ...meta('a'), epoch: 2 })
+      expect((await store.heads(['a'])).get('a')).toEqual({ lastSeq: 2, epoch: 2 })
+    })
+
     it('changes the epoch without touching the title', async () => {
       await store.createDoc(meta('a'), bytes(0))
       await store.compact('a', bytes(1), -1, 'Renamed')
@@ -225,6 +265,17 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect(plain(await store.loadDoc('a'))).toEqual({ base: bytes(0), log: [], lastSeq: -1 })
       await store.deleteDoc('a')
       expect(await store.listVersions('a')).toEqual([])
+    })
+
+    it('numbers added versions one after another, however many are added at once', async () => {
+      await store.createDoc(meta('a'), bytes(0))
+      const info = { createdAt: '2026-01-01T00:00:00.000Z', authors: [], name: null, kind: 'auto' as const, restoredFrom: null, bytes: 1 }
+      const added = await Promise.all(Array.from({ length: 5 }, (_, i) => store.addVersion('a', info, bytes(i))))
+      expect(added.map(({ v }) => v).sort()).toEqual([1, 2, 3, 4, 5])
+      expect((await store.listVersions('a')).map(({ v }) => v)).toEqual([1, 2, 3, 4, 5])
+      for (const { v } of added) expect((await store.getVersion('a', v))!.info.v).toBe(v)
+      await store.deleteVersions('a', [5])
+      expect((await store.addVersion('a', info, bytes(9))).v).toBe(5)
     })
 
     if (harness.reopen) {

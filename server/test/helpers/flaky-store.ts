@@ -1,3 +1,4 @@
+import type { VersionInfo } from '@quire/shared'
 import type { DocMeta, DocStore, LogAppend, StoredDoc, StoredVersion } from '../../src/storage/doc-store.js'
 
 /**
@@ -21,6 +22,8 @@ export class FlakyStore implements DocStore {
   close = () => this.#inner.close()
   createDoc = (meta: DocMeta, state: Uint8Array) => this.#inner.createDoc(meta, state)
   getMeta = (id: string) => this.#inner.getMeta(id)
+  readSince = (id: string, afterSeq: number) => this.#inner.readSince(id, afterSeq)
+  heads = (ids: readonly string[]) => this.#inner.heads(ids)
   putMeta = (meta: DocMeta) => this.#inner.putMeta(meta)
   loadDoc = async (id: string): Promise<StoredDoc> => {
     await this.#loadGate
@@ -39,6 +42,7 @@ export class FlakyStore implements DocStore {
   deleteDoc = (id: string) => this.#inner.deleteDoc(id)
   listDocs = () => this.#inner.listDocs()
   snapshotDocs = () => this.#inner.snapshotDocs()
+  addVersion = (id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array) => this.#inner.addVersion(id, info, state)
   putVersion = (id: string, version: StoredVersion) => this.#inner.putVersion(id, version)
   listVersions = (id: string) => this.#inner.listVersions(id)
   getVersion = (id: string, v: number) => this.#inner.getVersion(id, v)
