@@ -53,7 +53,8 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       // whole life; one that holds nothing does the same job (ws closes with the right code).
       socket.removeAllListeners('error')
       socket.on('error', (error) => app.log.debug({ ...context, err: error }, 'socket error'))
-      const connection = new Connection(socket, role, limits, app.log, context)
+      // Edit and view keys carry the link epoch: every write checks it, so a rotation stops them.
+      const connection = new Connection(socket, { role, epoch: role === 'owner' ? undefined : meta.epoch }, limits, app.log, context)
       let room: Room | undefined
       socket.on('close', () => {
         events.socketClosed?.(connection.closeCode)

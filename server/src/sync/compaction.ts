@@ -49,10 +49,18 @@ export class Compaction {
     return this.#logCount
   }
 
-  /** Counts a written batch into the log. */
+  /** Counts a written batch of this room's own into the log. */
   logged(bytes: number, count: number): void {
     this.#logBytes += bytes
     this.#logCount += count
+  }
+
+  /**
+   * Counts another instance's batch into the size alone: each instance compacts after its own
+   * writes, so that they do not all fold the same log at once.
+   */
+  grew(bytes: number): void {
+    this.#baseBytes += bytes
   }
 
   /**

@@ -27,6 +27,7 @@ const PROBE_TIMEOUT_MS = 2_000
 export class Connection implements Peer {
   readonly role: Role
   readonly canWrite: boolean
+  readonly keyEpoch: number | undefined
   readonly #ws: WebSocket
   readonly #limits: ConnectionLimits
   readonly #log: Log
@@ -49,10 +50,12 @@ export class Connection implements Peer {
   /** Why the server closed the socket, for metrics. */
   closeCode: number | undefined
 
-  constructor(ws: WebSocket, role: Role, limits: ConnectionLimits, log: Log, context: Record<string, unknown>) {
+  /** `key`: the role it grants, and the link epoch it was minted for (none for an owner key). */
+  constructor(ws: WebSocket, key: { role: Role; epoch: number | undefined }, limits: ConnectionLimits, log: Log, context: Record<string, unknown>) {
     this.#ws = ws
-    this.role = role
-    this.canWrite = canWrite(role)
+    this.role = key.role
+    this.keyEpoch = key.epoch
+    this.canWrite = canWrite(key.role)
     this.#limits = limits
     this.#log = log
     this.#context = context

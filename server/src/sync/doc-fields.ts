@@ -10,6 +10,8 @@ export const Origin = {
   peer: 'peer',
   /** Made by the server itself (a restore, a comment from the API). */
   api: 'api',
+  /** Written by another instance, or read back from the store to fill a gap. */
+  fanout: 'fanout',
 } as const
 export type Origin = (typeof Origin)[keyof typeof Origin]
 
@@ -52,6 +54,27 @@ export function applyEach(doc: Y.Doc, updates: readonly Uint8Array[], origin: Or
     },
     origin,
   )
+}
+
+/**
+ * Applies `updates` in one transaction (see applyEach) and returns the update Yjs made of them,
+ * none if nothing changed.
+ */
+export function applyBatch(
+  doc: Y.Doc,
+  updates: readonly Uint8Array[],
+  origin: Origin,
+  onFailed: (index: number, error: unknown) => void,
+): Uint8Array | undefined {
+  let change: Uint8Array | undefined
+  const capture = (update: Uint8Array) => (change = update)
+  doc.on('update', capture)
+  try {
+    applyEach(doc, updates, origin, onFailed)
+  } finally {
+    doc.off('update', capture)
+  }
+  return change
 }
 
 /**

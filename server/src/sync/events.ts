@@ -22,4 +22,12 @@ export interface SyncEvents {
   writeFailed?(): void
   /** A socket closed, with the code the server closed it with (undefined: the peer went). */
   socketClosed?(code: number | undefined): void
+  /** Cluster mode: a message sent on the bus (or dropped, the bus being down). */
+  busPublished?(kind: string, sent: boolean): void
+  /** Cluster mode: another instance's write arrived over the bus, `lagSeconds` after it was sent. */
+  busReceived?(lagSeconds: number): void
+  /** Cluster mode: entries fetched from the store because the bus lost or delayed them. */
+  gapFilled?(entries: number): void
+  /** Cluster mode: another instance's log entry applied in this instance's room. */
+  remoteApplied?(): void
 }

@@ -1,4 +1,4 @@
-import type { LogAppend } from '../storage/doc-store.js'
+import { NOT_WRITTEN, type LogAppend } from '../storage/doc-store.js'
 import type { Origin } from './doc-fields.js'
 
 /** One validated update on its way to disk. */
@@ -11,15 +11,17 @@ export interface PendingUpdate<P> {
   ends: Map<number, number>
   /** Who wrote it, by display name, for the next version's authors. */
   author: string
+  /** The link epoch of the writer's key (none: an owner key, or the server): see LogAppend.epoch. */
+  epoch: number | undefined
 }
 
 /** What the group commit sees of a room: its queued updates, and how their write went. */
 export interface WriteSource {
   readonly id: string
-  /** The queued updates, as one log entry for the next batch (none if nothing is queued). */
-  takeQueued(): LogAppend | undefined
-  /** The batch is on disk, the entry under `seq`. */
-  committed(seq: number): void
+  /** The queued updates, as log entries for the next batch (none if nothing is queued). */
+  takeQueued(): LogAppend[]
+  /** The batch is on disk: each entry's seq, or a NOT_WRITTEN value (see DocStore.appendUpdates). */
+  committed(seqs: readonly number[]): void
   /** The batch failed: nothing of it is on disk. */
   failed(): void
 }
@@ -29,30 +31,37 @@ export interface UpdateWriter {
   schedule(source: WriteSource): void
 }
 
+export interface PendingWritesEvents<P> {
+  /** An entry is on disk under `seq`: its updates, in order. */
+  committed(seq: number, updates: PendingUpdate<P>[]): void
+  /** An entry was refused: its writers' keys were revoked by a rotation (or the document is gone). */
+  refused(updates: PendingUpdate<P>[], why: 'revoked' | 'gone'): void
+  /** A batch failed: nothing of the document's was written. */
+  failed(): void
+}
+
 /**
- * One document's updates between validation and disk: queued, then being written, each batch
- * with the next seq; and who waits for them to land. The only part of a room the write queue
- * sees. `onCommitted` gets the updates of a written batch, in order, to apply and relay.
+ * One document's updates between validation and disk: queued, then being written; and who
+ * waits for them to land. The only part of a room the write queue sees. The updates of one
+ * batch go as one log entry per link epoch of their writers (nearly always one), so that a
+ * rotation refuses exactly the revoked keys' writes.
  */
 export class PendingWrites<P> implements WriteSource {
   readonly id: string
   readonly #writer: UpdateWriter
-  readonly #onCommitted: (updates: PendingUpdate<P>[]) => void
-  readonly #onFailed: () => void
+  readonly #events: PendingWritesEvents<P>
   #queued: PendingUpdate<P>[] = []
-  #writing: PendingUpdate<P>[] = []
+  /** The entries being written, in the order the write queue took them. */
+  #writing: PendingUpdate<P>[][] = []
   #bytes = 0
   /** What the queued and writing updates will add to the state vector. */
   #ends = new Map<number, number>()
-  #committedSeq: number
   #waiters: (() => void)[] = []
 
-  constructor(id: string, lastSeq: number, writer: UpdateWriter, onCommitted: (updates: PendingUpdate<P>[]) => void, onFailed: () => void) {
+  constructor(id: string, writer: UpdateWriter, events: PendingWritesEvents<P>) {
     this.id = id
-    this.#committedSeq = lastSeq
     this.#writer = writer
-    this.#onCommitted = onCommitted
-    this.#onFailed = onFailed
+    this.#events = events
   }
 
   /** Queues an update for the next batch. */
@@ -73,32 +82,35 @@ export class PendingWrites<P> implements WriteSource {
     return this.#ends.get(client) ?? 0
   }
 
-  /** The seq of the last batch on disk: a compaction now covers the log up to it. */
-  get committedSeq(): number {
-    return this.#committedSeq
-  }
-
-  takeQueued(): LogAppend | undefined {
-    const taken = this.#queued
-    if (taken.length === 0) return undefined
+  takeQueued(): LogAppend[] {
+    if (this.#queued.length === 0) return []
+    const byEpoch = new Map<number | undefined, PendingUpdate<P>[]>()
+    for (const pending of this.#queued) {
+      let entry = byEpoch.get(pending.epoch)
+      if (!entry) byEpoch.set(pending.epoch, (entry = []))
+      entry.push(pending)
+    }
     this.#queued = []
-    this.#writing.push(...taken)
-    return { docId: this.id, updates: taken.map(({ update }) => update) }
+    this.#writing = [...byEpoch.values()]
+    return [...byEpoch].map(([epoch, updates]) => ({ docId: this.id, updates: updates.map(({ update }) => update), ...(epoch === undefined ? {} : { epoch }) }))
   }
 
-  committed(seq: number): void {
-    const written = this.#writing
+  committed(seqs: readonly number[]): void {
+    const entries = this.#writing
     this.#writing = []
-    if (written.length === 0) return
-    this.#bytes -= written.reduce((sum, { update }) => sum + update.length, 0)
-    this.#committedSeq = seq
+    if (entries.length === 0) return
+    this.#bytes -= entries.flat().reduce((sum, { update }) => sum + update.length, 0)
     // Written updates are in the document's own state vector from now on: only the queue counts on.
     this.#ends.clear()
     for (const { ends } of this.#queued) {
       for (const [client, end] of ends) this.#ends.set(client, Math.max(end, this.#ends.get(client) ?? 0))
     }
     try {
-      this.#onCommitted(written)
+      for (const [i, updates] of entries.entries()) {
+        const seq = seqs[i] ?? NOT_WRITTEN.gone
+        if (seq >= 0) this.#events.committed(seq, updates)
+        else this.#events.refused(updates, seq === NOT_WRITTEN.revoked ? 'revoked' : 'gone')
+      }
     } finally {
       this.#settle()
     }
@@ -110,7 +122,7 @@ export class PendingWrites<P> implements WriteSource {
     this.#bytes = 0
     this.#ends.clear()
     try {
-      this.#onFailed()
+      this.#events.failed()
     } finally {
       this.#settle()
     }

@@ -1,6 +1,7 @@
 import { PresenceStates, type PresenceLimits } from './presence.js'
 import { encodeAwareness, type AwarenessEntry } from '@quire/shared'
 import { decodeAwarenessUpdate } from './protocol.js'
+import { RemotePresence } from './remote-presence.js'
 
 /** What the relay needs of a peer: it may be asked whether it is still there. */
 export interface PresencePeer {
@@ -10,21 +11,40 @@ export interface PresencePeer {
 /**
  * One document's presence (names, colours, carets): who owns which client id, the changes
  * relayed to every peer (the sender too) coalesced per turn, the snapshot a joiner gets, and
- * the display name each peer announced, for the authors of the next version.
+ * the display name each peer announced, for the authors of the next version. In a cluster, the
+ * changes of its own peers are published to the other instances, and theirs relayed here.
  */
 export class PresenceRelay<P extends PresencePeer> {
   readonly #states: PresenceStates<P>
   readonly #send: (message: Uint8Array) => void
   /** Display names, read from the peers' states when they write. */
   readonly #names = new Map<P, string>()
+  readonly #publish: ((entries: AwarenessEntry[]) => void) | undefined
+  readonly #remote = new RemotePresence()
   #out = new Map<number, AwarenessEntry>()
+  /** The changes of this instance's own peers among them: what other instances hear of. */
+  #outOwn = new Map<number, AwarenessEntry>()
   #flush: NodeJS.Immediate | undefined
   #snapshot: Uint8Array | undefined
 
-  /** `send` relays a message to every peer of the document. */
-  constructor(limits: PresenceLimits, send: (message: Uint8Array) => void) {
+  /** `send` relays a message to every peer of the document; `publish` to the other instances. */
+  constructor(limits: PresenceLimits, send: (message: Uint8Array) => void, publish?: (entries: AwarenessEntry[]) => void) {
     this.#states = new PresenceStates(limits)
     this.#send = send
+    this.#publish = publish
+  }
+
+  /** Another instance's changes, relayed to this instance's peers. */
+  receiveRemote(entries: readonly AwarenessEntry[], from: string): void {
+    this.#relay(
+      this.#remote.apply(entries, from, (clientId) => this.#states.clockOf(clientId)),
+      false,
+    )
+  }
+
+  /** An instance is gone: its people's states go for everyone here. */
+  dropInstance(from: string): void {
+    this.#relay(this.#remote.dropInstance(from), false)
   }
 
   join(peer: P): void {
@@ -47,8 +67,8 @@ export class PresenceRelay<P extends PresencePeer> {
 
   /** Every live state as one message, or none when nobody announced anything. */
   snapshot(): Uint8Array | undefined {
-    if (this.#states.size === 0) return undefined
-    this.#snapshot ??= encodeAwareness(this.#states.snapshot())
+    if (this.#states.size === 0 && this.#remote.size === 0) return undefined
+    this.#snapshot ??= encodeAwareness([...this.#remote.snapshot(), ...this.#states.snapshot()])
     return this.#snapshot
   }
 
@@ -99,15 +119,21 @@ export class PresenceRelay<P extends PresencePeer> {
     }
   }
 
-  #relay(entries: AwarenessEntry[]): void {
+  #relay(entries: AwarenessEntry[], own = true): void {
     if (entries.length === 0) return
     this.#snapshot = undefined
-    for (const entry of entries) this.#out.set(entry.clientId, entry)
+    for (const entry of entries) {
+      this.#out.set(entry.clientId, entry)
+      if (own && this.#publish) this.#outOwn.set(entry.clientId, entry)
+    }
     this.#flush ??= setImmediate(() => {
       this.#flush = undefined
       const message = encodeAwareness(this.#out.values())
+      const own = [...this.#outOwn.values()]
       this.#out.clear()
+      this.#outOwn.clear()
       this.#send(message)
+      if (own.length > 0) this.#publish?.(own)
     })
   }
 }

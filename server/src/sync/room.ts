@@ -1,13 +1,15 @@
 import * as Y from 'yjs'
-import { CloseCode, encodeUpdate, type Role } from '@quire/shared'
+import { CloseCode, encodeUpdate, type AwarenessEntry } from '@quire/shared'
 import type { Log } from '../logger.js'
 import type { DocStore, StoredDoc } from '../storage/doc-store.js'
 import { ColdStart } from './cold-start.js'
-import { applyEach, Origin } from './doc-fields.js'
+import { applyBatch, Origin } from './doc-fields.js'
 import { Compaction, type CompactionLimits } from './compaction.js'
 import type { SyncEvents } from './events.js'
 import { Handshakes } from './handshakes.js'
-import { PendingWrites, type PendingUpdate, type UpdateWriter } from './pending-writes.js'
+import { OrderedLog, type Batch } from './ordered-log.js'
+import { PeerSet, type Peer } from './peer-set.js'
+import { PendingWrites, type UpdateWriter } from './pending-writes.js'
 import type { PresenceLimits } from './presence.js'
 import { PresenceRelay } from './presence-relay.js'
 import type { ClientMessage, UpdateMessage } from './protocol.js'
@@ -15,16 +17,7 @@ import { SyncAnswers } from './sync-answers.js'
 import { UpdateGate, type GateLimits } from './update-gate.js'
 import { structEnds } from './update-checks.js'
 
-/** What a room needs of a socket: the room never sees a WebSocket. */
-export interface Peer {
-  readonly role: Role
-  readonly canWrite: boolean
-  send(message: Uint8Array): void
-  /** Checks the peer is still there; one that does not answer soon is dropped. */
-  probe(): void
-  /** Closes with `code`, and its standard reason unless `detail` says more. */
-  close(code: CloseCode, detail?: string): void
-}
+export type { Peer } from './peer-set.js'
 
 export interface RoomLimits extends GateLimits, CompactionLimits {
   presence: PresenceLimits
@@ -38,6 +31,10 @@ export interface RoomDeps {
   events: SyncEvents
   /** The document changed, by these people (their display names): the version keeper listens. */
   onChange?(authors: ReadonlySet<string>): void
+  /** Its own updates are on disk under `seq`: other instances hear of them (the cluster's bus). */
+  onWritten?(seq: number, updates: Uint8Array[], author: string): void
+  /** Its own peers' presence changed: other instances hear of it. */
+  onPresence?(entries: AwarenessEntry[]): void
 }
 
 /**
@@ -51,7 +48,7 @@ export interface RoomDeps {
  */
 export class Room {
   readonly id: string
-  readonly peers = new Set<Peer>()
+  readonly peers: PeerSet<Peer>
   /** The link epoch: edit and view keys of an older one no longer open the document. */
   epoch = 0
   readonly #deps: RoomDeps
@@ -60,6 +57,7 @@ export class Room {
   readonly #handshakes = new Handshakes<Peer>()
   readonly #presence: PresenceRelay<Peer>
   readonly #writes: PendingWrites<Peer>
+  readonly #log: OrderedLog<Peer>
   readonly #compaction: Compaction
   readonly #gate: UpdateGate<Peer>
   /** Peers that joined before the Y.Doc was built: they get its state vector once it is. */
@@ -69,27 +67,32 @@ export class Room {
     this.id = id
     this.#deps = deps
     const { limits, log, events } = deps
+    this.peers = new PeerSet(events)
     this.#start = new ColdStart(
       stored,
       (doc) => this.#built(doc),
       (seq, error) => log.warn({ err: error, docId: id, seq }, 'a logged update applied only in part'),
     )
     this.#answers = new SyncAnswers(() => this.doc, this.#start.storedReply, events)
-    this.#presence = new PresenceRelay(limits.presence, (message) => this.#broadcast('awareness', message))
-    this.#writes = new PendingWrites<Peer>(
-      id,
-      stored.lastSeq,
-      deps.writer,
-      (updates) => this.#apply(updates),
-      () => this.closePeers(CloseCode.storageFailure),
-    )
-    this.#compaction = new Compaction(
-      id,
-      stored,
-      () => this.doc,
-      () => this.#writes.committedSeq,
-      deps,
-    )
+    this.#presence = new PresenceRelay(limits.presence, (message) => this.peers.broadcast('awareness', message), deps.onPresence)
+    this.#log = new OrderedLog<Peer>(stored.lastSeq, {
+      apply: (batch, own) => this.#apply(batch, own),
+      applyBase: (base) => this.#apply({ updates: [{ update: base, peer: undefined, author: '' }] }, false),
+      readSince: (afterSeq) => deps.store.readSince(id, afterSeq),
+      onFilled: (entries) => events.gapFilled?.(entries),
+      onFillFailed: (error) => log.warn({ err: error, docId: id }, 'could not read what the document missed; trying again later'),
+    })
+    this.#writes = new PendingWrites<Peer>(id, deps.writer, {
+      committed: (seq, updates) => {
+        const written = updates.map(({ update }) => update)
+        deps.onWritten?.(seq, written, updates[0]!.author)
+        this.#log.take(seq, { updates }, true)
+      },
+      refused: (updates, why) => updates.forEach(({ peer }) => peer?.close(why === 'revoked' ? CloseCode.keyRevoked : CloseCode.documentDeleted)),
+      failed: () => this.closePeers(CloseCode.storageFailure),
+    })
+    const state = { doc: () => this.doc, through: () => this.#log.through }
+    this.#compaction = new Compaction(id, stored, state.doc, state.through, deps)
     this.#gate = new UpdateGate<Peer>(
       {
         isLive: (peer) => this.peers.has(peer),
@@ -179,7 +182,8 @@ export class Room {
       if (verdict.close) peer.close(verdict.close.code, verdict.close.detail)
       return
     }
-    this.#writes.add({ peer, update: verdict.update, origin: Origin.peer, ends: verdict.ends, author: this.#presence.nameOf(peer) })
+    const epoch = peer.role === 'owner' ? undefined : peer.keyEpoch
+    this.#writes.add({ peer, update: verdict.update, origin: Origin.peer, ends: verdict.ends, author: this.#presence.nameOf(peer), epoch })
     this.#deps.events.updateReceived?.(verdict.update.length)
   }
 
@@ -188,45 +192,69 @@ export class Room {
    * update: written first, then applied and relayed to everyone.
    */
   async applyFromServer(update: Uint8Array, author: string): Promise<void> {
-    this.#writes.add({ peer: undefined, update, origin: Origin.api, ends: structEnds(Y.decodeUpdate(update)), author })
+    this.#writes.add({ peer: undefined, update, origin: Origin.api, ends: structEnds(Y.decodeUpdate(update)), author, epoch: undefined })
     await this.#writes.flushed()
   }
 
-  /** A written batch: relayed and applied, in that order for a lone update. */
-  #apply(updates: PendingUpdate<Peer>[]): void {
-    this.#compaction.logged(
-      updates.reduce((sum, { update }) => sum + update.length, 0),
-      updates.length,
-    )
+  /** Another instance's updates, written under `seq`: applied in order with everyone's. */
+  receiveRemote(seq: number, updates: readonly Uint8Array[], author: string): void {
+    this.#log.take(seq, { updates: updates.map((update) => ({ update, peer: undefined, author })) }, false)
+  }
+
+  /** Another instance's presence changes, relayed to this room's peers. */
+  receiveRemotePresence(entries: readonly AwarenessEntry[], from: string): void {
+    this.#presence.receiveRemote(entries, from)
+  }
+
+  /** Another instance is gone: the states of its people go for this room's peers. */
+  dropInstance(from: string): void {
+    this.#presence.dropInstance(from)
+  }
+
+  /** The store holds the log up to `head`: what this room lacks of it is fetched. */
+  caughtUpTo(head: number): void {
+    this.#log.caughtUpTo(head)
+  }
+
+  /** The last seq the document holds: every entry up to it is applied. */
+  get appliedSeq(): number {
+    return this.#log.through
+  }
+
+  /**
+   * A written entry, in seq order: relayed and applied, in that order for a lone update. Its
+   * own entries count towards the next compaction; every entry towards the size.
+   */
+  #apply({ updates }: Batch<Peer>, own: boolean): void {
+    const bytes = updates.reduce((sum, { update }) => sum + update.length, 0)
+    if (own) this.#compaction.logged(bytes, updates.length)
+    else {
+      this.#compaction.grew(bytes)
+      this.#deps.events.remoteApplied?.()
+    }
     // A lone update is relayed as it came, now that it is on disk, before Yjs integrates it:
     // the others see a keystroke without waiting for the server's own copy. Several are
     // applied first and relayed as the one update Yjs makes of them.
     const lone = updates.length === 1 ? updates[0]! : undefined
-    if (lone) this.#broadcast('update', encodeUpdate(lone.update), lone.peer)
+    if (lone) this.peers.broadcast('update', encodeUpdate(lone.update), lone.peer)
     const failed = new Set<Peer>()
-    let change: Uint8Array | undefined
-    const capture = (update: Uint8Array) => (change = update)
-    this.doc.on('update', capture)
-    try {
-      const origin = updates.every(({ origin }) => origin === Origin.api) ? Origin.api : Origin.peer
-      applyEach(
-        this.doc,
-        updates.map(({ update }) => update),
-        origin,
-        (index, error) => {
-          this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
-          const { peer } = updates[index]!
-          if (peer) failed.add(peer)
-        },
-      )
-    } finally {
-      this.doc.off('update', capture)
-    }
+    const origin = !own ? Origin.fanout : updates.every(({ peer }) => peer === undefined) ? Origin.api : Origin.peer
+    const change = applyBatch(
+      this.doc,
+      updates.map(({ update }) => update),
+      origin,
+      (index, error) => {
+        this.#deps.log.warn({ err: error, docId: this.id }, 'an update applied only in part')
+        const { peer } = updates[index]!
+        if (peer) failed.add(peer)
+      },
+    )
     if (change) {
-      this.#deps.onChange?.(new Set(updates.map(({ author }) => author)))
+      const authors = new Set(updates.map(({ author }) => author).filter(Boolean))
+      this.#deps.onChange?.(authors)
       if (!lone) {
         const sender = updates.every(({ peer }) => peer === updates[0]!.peer) ? updates[0]!.peer : undefined
-        this.#broadcast('update', encodeUpdate(change), sender)
+        this.peers.broadcast('update', encodeUpdate(change), sender)
       }
     }
     for (const peer of failed) peer.close(CloseCode.badFrame, 'The update could not be applied.')
@@ -259,23 +287,14 @@ export class Room {
   }
 
   /** Closes every peer that `select` picks. */
-  closePeers(code: CloseCode, select: (peer: Peer) => boolean = () => true): void {
-    for (const peer of [...this.peers]) if (select(peer)) peer.close(code)
-  }
-
-  #broadcast(kind: 'update' | 'awareness', message: Uint8Array, except?: Peer): void {
-    let sent = 0
-    for (const peer of this.peers) {
-      if (peer === except) continue
-      peer.send(message)
-      sent++
-    }
-    this.#deps.events.relayed?.(kind, sent, message.length)
+  closePeers(code: CloseCode, select?: (peer: Peer) => boolean): void {
+    this.peers.close(code, select)
   }
 
   /** Gone from the rooms: it compacts nothing any more, whatever its Y.Doc holds by then. */
   destroy(): void {
     this.#compaction.stop()
+    this.#log.stop()
     this.#presence.stop()
     this.#start.stop()
   }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { CloseCode } from '@quire/shared'
+import { CloseCode, type AwarenessEntry } from '@quire/shared'
 import type { Log } from '../logger.js'
 import type { DocMeta, DocStore } from '../storage/doc-store.js'
 import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
@@ -15,6 +15,22 @@ export interface RoomsOptions {
   unloadGraceMs: number
   log: Log
   events: SyncEvents
+  /** The other instances, in the cluster mode (see Cluster). */
+  cluster?: RoomsCluster
+}
+
+/** What the rooms tell the other instances of a cluster, and ask of them. */
+export interface RoomsCluster {
+  /** A document starts loading: messages about it are kept from now on, until `loaded`. */
+  loading(id: string): void
+  loaded(room: Room): void
+  unloaded(id: string): void
+  written(id: string, seq: number, updates: Uint8Array[], author: string): void
+  presence(id: string, entries: AwarenessEntry[]): void
+  rotated(id: string, epoch: number): void
+  deleted(id: string): void
+  /** Whether this instance takes the automatic versions of `id` now (one instance at a time does). */
+  keepsVersions(id: string): Promise<boolean>
 }
 
 /** The document has no metadata (it never existed, or it was deleted). */
@@ -163,14 +179,38 @@ export class Rooms {
   async rotate(meta: DocMeta): Promise<number> {
     const epoch = meta.epoch + 1
     await this.#options.store.putMeta({ ...meta, epoch })
-    const slot = this.#slots.get(meta.id)
-    if (!slot) return epoch
-    slot.rotatedTo = Math.max(slot.rotatedTo, epoch)
-    if (slot.room) {
-      slot.room.epoch = Math.max(slot.room.epoch, epoch)
-      slot.room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
-    }
+    this.rotatedElsewhere(meta.id, epoch)
+    this.#options.cluster?.rotated(meta.id, epoch)
     return epoch
+  }
+
+  /** The links were rotated to `epoch` (by another instance, or here): older keys' sockets close. */
+  rotatedElsewhere(id: string, epoch: number): void {
+    const slot = this.#slots.get(id)
+    if (!slot) return
+    slot.rotatedTo = Math.max(slot.rotatedTo, epoch)
+    if (!slot.room || slot.room.epoch >= epoch) return
+    slot.room.epoch = epoch
+    slot.room.closePeers(CloseCode.keyRevoked, (peer) => peer.role !== 'owner')
+  }
+
+  /** Another instance deleted the document: its sockets here close with 4404, its room goes. */
+  deletedElsewhere(id: string): void {
+    const slot = this.#slots.get(id)
+    if (!slot) return
+    this.#slots.delete(id)
+    clearTimeout(slot.unloadTimer)
+    this.#options.cluster?.unloaded(id)
+    void (slot.room ? Promise.resolve(slot.room) : slot.loading?.catch(() => undefined))?.then((room) => {
+      if (!room) return
+      room.closePeers(CloseCode.documentDeleted)
+      this.#destroy(room)
+    })
+  }
+
+  /** The rooms loaded now. */
+  loaded(): Room[] {
+    return [...this.#slots.values()].flatMap(({ room }) => (room ? [room] : []))
   }
 
   /**
@@ -190,8 +230,10 @@ export class Rooms {
           await room.idle()
           this.#destroy(room)
         }
+        this.#options.cluster?.unloaded(id)
       }
       await this.#options.store.deleteDoc(id)
+      this.#options.cluster?.deleted(id)
     } finally {
       this.#removing.delete(id)
     }
@@ -215,23 +257,36 @@ export class Rooms {
 
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
+    const { store, writer, limits, versions: policy, log, events, cluster } = this.#options
+    // Before the reads: what other instances write meanwhile is kept, and applied after them.
+    cluster?.loading(id)
     try {
-      const { store, writer, limits, versions: policy, log, events } = this.#options
       // Both at once: a cold store answers each read from another thread.
       const [meta, stored] = await Promise.all([store.getMeta(id), store.loadDoc(id)])
       if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, stored, { store, writer, limits, log, events, onChange: (authors) => versions.changed(authors) })
-      const versions = new VersionKeeper(id, () => room.doc, store, policy, log)
+      const room = new Room(id, stored, {
+        store,
+        writer,
+        limits,
+        log,
+        events,
+        onChange: (authors) => versions.changed(authors),
+        onWritten: cluster && ((seq, updates, author) => cluster.written(id, seq, updates, author)),
+        onPresence: cluster && ((entries) => cluster.presence(id, entries)),
+      })
+      const versions = new VersionKeeper(id, () => room.doc, store, { ...policy, keepsVersions: cluster && (() => cluster.keepsVersions(id)) }, log)
       this.#versions.set(room, versions)
       room.epoch = Math.max(meta.epoch, slot.rotatedTo)
       slot.room = room
       this.stats.loads++
       events.roomLoaded?.((performance.now() - started) / 1000)
+      cluster?.loaded(room)
       // Everyone who waited may have left while it loaded.
       if (slot.holders === 0) this.#scheduleUnload(id, slot)
       return room
     } catch (error) {
       if (this.#slots.get(id) === slot) this.#slots.delete(id)
+      cluster?.unloaded(id)
       throw error
     } finally {
       slot.loading = undefined
@@ -252,6 +307,7 @@ export class Rooms {
     if (slot.holders > 0 || this.#slots.get(id) !== slot) return
     this.#slots.delete(id)
     this.#destroy(room)
+    this.#options.cluster?.unloaded(id)
     this.stats.unloads++
     this.#options.events.roomUnloaded?.()
   }

@@ -33,27 +33,26 @@ export class WriteQueue implements UpdateWriter {
   async #writeBatch(): Promise<void> {
     this.#scheduled = false
     this.#writing = true
-    const batch = [...this.#waiting].flatMap((source) => {
-      const entry = source.takeQueued()
-      return entry ? [{ source, entry }] : []
-    })
+    const batch = [...this.#waiting].map((source) => ({ source, entries: source.takeQueued() })).filter(({ entries }) => entries.length > 0)
     this.#waiting.clear()
+    const entries = batch.flatMap(({ entries }) => entries)
     const started = performance.now()
     // The store logs what went wrong; here it only matters that nothing of the batch landed.
     let seqs: number[] | undefined
     try {
-      seqs = await this.#store.appendUpdates(batch.map(({ entry }) => entry))
-      const updates = batch.reduce((sum, { entry }) => sum + entry.updates.length, 0)
+      seqs = await this.#store.appendUpdates(entries)
+      const updates = entries.reduce((sum, entry) => sum + entry.updates.length, 0)
       this.#events.batchWritten?.(updates, (performance.now() - started) / 1000)
     } catch {
       this.#events.writeFailed?.()
     }
-    for (const [i, { source }] of batch.entries()) {
-      const seq = seqs?.[i] ?? -1
+    let taken = 0
+    for (const { source, entries } of batch) {
+      const own = seqs?.slice(taken, taken + entries.length)
+      taken += entries.length
       try {
-        // -1: the document was deleted meanwhile, and nothing of it written.
-        if (seq < 0) source.failed()
-        else source.committed(seq)
+        if (own) source.committed(own)
+        else source.failed()
       } catch (error) {
         this.#log.error({ err: error, docId: source.id }, 'a room failed to take its written updates')
       }

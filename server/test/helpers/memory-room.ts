@@ -24,13 +24,14 @@ export class ManualWriter implements UpdateWriter {
 
   /** Writes what is queued as one batch, then lets each source apply and relay it. */
   async flush(): Promise<void> {
-    const batch = [...this.#waiting].flatMap((source) => {
-      const entry = source.takeQueued()
-      return entry ? [{ source, entry }] : []
-    })
+    const batch = [...this.#waiting].map((source) => ({ source, entries: source.takeQueued() }))
     this.#waiting.clear()
-    const seqs = await this.#store.appendUpdates(batch.map(({ entry }) => entry))
-    for (const [i, { source }] of batch.entries()) source.committed(seqs[i]!)
+    const seqs = await this.#store.appendUpdates(batch.flatMap(({ entries }) => entries))
+    let taken = 0
+    for (const { source, entries } of batch) {
+      source.committed(seqs.slice(taken, taken + entries.length))
+      taken += entries.length
+    }
   }
 
   /** Takes what is queued and fails it, as a full disk would. */
