@@ -3,8 +3,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { CloseCode, COLLAB_PATH } from '@quire/shared'
 import { AttemptLimiter } from './access/attempt-limiter.js'
+import { FallbackCounts, MemoryCounts, type Counts } from './access/counts.js'
 import { LinkKeys } from './access/link-keys.js'
 import { generatedSecretHex } from './access/secret.js'
+import type { Bus } from './bus/bus.js'
 import type { Config } from './config.js'
 import { Errors, QuireError } from './errors.js'
 import { ImportError } from './export/import-error.js'
@@ -20,6 +22,7 @@ import { security } from './http/security.js'
 import { versionsRoutes } from './http/versions-routes.js'
 import { Metrics } from './metrics.js'
 import { StoreUnavailableError, type DocStore } from './storage/doc-store.js'
+import { Cluster } from './sync/cluster.js'
 import type { SyncEvents } from './sync/events.js'
 import { Rooms } from './sync/rooms.js'
 import { Sockets } from './sync/sockets.js'
@@ -36,6 +39,10 @@ export interface AppDeps {
   logger: Logger
   /** Where the client's build is; defaults to the repository's `client/dist`. */
   clientRoot?: string
+  /** The cluster mode: the bus to the other instances (the caller closes it after the app)… */
+  bus?: Bus
+  /** …and the counters they share, for rate limits. */
+  sharedCounts?: Counts
 }
 
 /** What the routes share: hung off the instance, so two apps in one process never mix. */
@@ -94,7 +101,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (metrics) store.observe?.(metrics)
   const events: SyncEvents = metrics ?? {}
   const writer = new WriteQueue(store, logger, events)
+  const cluster =
+    deps.bus &&
+    new Cluster({
+      bus: deps.bus,
+      store,
+      log: logger,
+      events,
+      headCheckMs: config.headCheckMs,
+      pollMs: config.busDownPollMs,
+      presenceTtlMs: config.instanceTtlMs,
+    })
   const rooms = new Rooms({
+    cluster,
     store,
     writer,
     unloadGraceMs: config.unloadGraceMs,
@@ -128,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sockets = new Sockets(config.maxSocketsPerAddress, config.pingIntervalMs)
   let draining = false
   const keys = new LinkKeys(deps.linkSecret)
+  const counts = deps.sharedCounts ? new FallbackCounts(deps.sharedCounts) : new MemoryCounts()
   const work = new DocumentWork({
     threads: config.taskThreads,
     maxQueued: config.maxQueuedTasks,
@@ -139,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     store,
     keys,
-    authorizer: new Authorizer(store, keys, new AttemptLimiter(config.failedKeyChecksPerMinute)),
+    authorizer: new Authorizer(store, keys, new AttemptLimiter(config.failedKeyChecksPerMinute, counts)),
     work,
     rooms,
     sockets,
@@ -182,6 +202,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sockets.drain(CloseCode.shuttingDown)
     await rooms.shutdown()
   })
+  if (cluster) {
+    app.addHook('onReady', () => cluster.start(rooms))
+    // After preClose: the last writes of the rooms went on the bus.
+    app.addHook('onClose', () => cluster.stop())
+  }
   app.addHook('onClose', async () => {
     sockets.stop()
     await work.close()
@@ -193,7 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.ws && request.routeOptions.url !== `${COLLAB_PATH}/:id`) throw Errors.routeNotFound()
   })
   app.decorateRequest('access', null)
-  await app.register(security)
+  await app.register(security, { sharedCounts: deps.sharedCounts })
   await app.register(openapi)
   await app.register(healthRoutes)
   if (metrics && config.metricsPort === undefined) metricsRoute(app, metrics.registry)

@@ -91,6 +91,10 @@ const databaseUrl = z.string().refine((value) => URL.canParse(value) && /^postgr
   message: 'expected a postgres:// URL',
 })
 
+const redisUrl = z.string().refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
+  message: 'expected a redis:// or rediss:// URL',
+})
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 /**
@@ -105,6 +109,10 @@ const schema = z.object({
   DATABASE_URL: env(databaseUrl.optional()),
   DATABASE_POOL_SIZE: integer(1, 1_000, 10),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000, 10_000),
+  REDIS_URL: env(redisUrl.optional()),
+  HEAD_CHECK_MS: integer(100, 600_000, 1_000),
+  BUS_DOWN_POLL_MS: integer(50, 600_000, 250),
+  INSTANCE_TTL_MS: integer(1_000, 600_000, 5_000),
   PUBLIC_URL: env(origin.optional()),
   LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   ADMIN_TOKEN: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
@@ -175,7 +183,7 @@ function camelCase(name: string): string {
 }
 
 /** Variables whose values never appear in an error message. */
-const SECRET_VARS = new Set(['LINK_SECRET', 'ADMIN_TOKEN', 'DATABASE_URL'])
+const SECRET_VARS = new Set(['LINK_SECRET', 'ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL'])
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -194,6 +202,11 @@ export function loadConfig(vars: Record<string, string | undefined>): Config {
   }
   if (parsed.data.STORE === 'postgres' && parsed.data.DATABASE_URL === undefined) {
     throw new ConfigError('Invalid configuration:\n  DATABASE_URL: required with STORE=postgres (a postgres:// URL)')
+  }
+  if (parsed.data.REDIS_URL !== undefined && parsed.data.STORE !== 'postgres') {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: the cluster mode needs STORE=postgres and DATABASE_URL (instances share one PostgreSQL database; LevelDB is one process’s)',
+    )
   }
   const data: Record<string, unknown> = parsed.data
   const entries = Object.keys(schema.shape).map((name) => [camelCase(name), data[name]])

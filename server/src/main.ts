@@ -2,9 +2,12 @@
  * The only place that touches the process: configuration → store → app → listen, and the
  * signals that end it.
  */
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { loadLinkSecret, secretHomeOf } from './access/secret.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { RedisBus } from './bus/redis-bus.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { metricsRoute } from './http/metrics-route.js'
 import { createLogger } from './logger.js'
@@ -24,7 +27,12 @@ async function main(): Promise<void> {
   await store.open()
   // A store that several servers share keeps the generated secret; LevelDB's is a file beside it.
   const linkSecret = await loadLinkSecret(secretHomeOf(store, config.dataDir), config.linkSecret)
-  const app = await buildApp({ config, store, linkSecret, logger })
+  // The cluster mode: a name no other instance has, on a bus they all share.
+  const bus = config.redisUrl
+    ? new RedisBus({ url: config.redisUrl, instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, log: logger })
+    : undefined
+  if (bus) logger.info({ instance: bus.instance }, 'cluster mode: relaying through Redis, the log in PostgreSQL')
+  const app = await buildApp({ config, store, linkSecret, logger, bus, sharedCounts: bus })
   await app.listen({ port: config.port, host: config.host })
   const metricsApp = await listenForMetrics(app, config)
 
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
     try {
       await metricsApp?.close()
       await app.close()
+      await bus?.close()
       await store.close()
       clearTimeout(deadline)
       logger.info('stopped')

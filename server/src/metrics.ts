@@ -31,6 +31,11 @@ export class Metrics implements SyncEvents, StoreEvents {
   readonly #socketsClosed: Counter<'code'>
   readonly #storeSeconds: Histogram
   readonly #storeFailures: Counter
+  readonly #busMessages: Counter<'kind' | 'outcome'>
+  readonly #busLag: Histogram
+  readonly #gapFills: Counter
+  readonly #gapEntries: Counter
+  readonly #remoteApplied: Counter
 
   constructor(sources: MetricSources) {
     const registers = [this.registry]
@@ -122,6 +127,29 @@ export class Metrics implements SyncEvents, StoreEvents {
       labelNames: ['code'],
       registers,
     })
+    this.#busMessages = new Counter({
+      name: 'quire_bus_messages_published_total',
+      help: 'Cluster mode: messages this instance put on the bus, by kind and outcome (sent, or dropped while the bus was down)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    })
+    this.#busLag = new Histogram({
+      name: 'quire_bus_lag_seconds',
+      help: "Cluster mode: from another instance's publish of a write to its arrival here",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    })
+    this.#gapFills = new Counter({
+      name: 'quire_gap_fills_total',
+      help: 'Cluster mode: reads of the log from the store that brought entries the bus lost or delayed',
+      registers,
+    })
+    this.#gapEntries = new Counter({ name: 'quire_gap_fill_entries_total', help: 'Cluster mode: log entries those reads brought', registers })
+    this.#remoteApplied = new Counter({
+      name: 'quire_remote_updates_applied_total',
+      help: "Cluster mode: other instances' log entries applied to this instance's rooms",
+      registers,
+    })
   }
 
   updateReceived(bytes: number): void {
@@ -166,6 +194,23 @@ export class Metrics implements SyncEvents, StoreEvents {
 
   socketClosed(code: number | undefined): void {
     this.#socketsClosed.inc({ code: code === undefined ? 'peer' : String(code) })
+  }
+
+  busPublished(kind: string, sent: boolean): void {
+    this.#busMessages.inc({ kind, outcome: sent ? 'sent' : 'dropped' })
+  }
+
+  busReceived(lagSeconds: number): void {
+    this.#busLag.observe(lagSeconds)
+  }
+
+  gapFilled(entries: number): void {
+    this.#gapFills.inc()
+    this.#gapEntries.inc(entries)
+  }
+
+  remoteApplied(): void {
+    this.#remoteApplied.inc()
   }
 
   storeQueried(seconds: number): void {

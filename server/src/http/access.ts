@@ -46,22 +46,22 @@ export class Authorizer {
   }
 
   async check(request: FastifyRequest, docId: unknown): Promise<Access> {
-    const retryAfter = this.#attempts.retryAfter(request.ip)
+    const retryAfter = await this.#attempts.retryAfter(request.ip)
     if (retryAfter > 0) throw Errors.rateLimited().withHeaders({ 'retry-after': String(retryAfter) })
     if (!isDocId(docId)) throw Errors.badDocId()
     const key = requestKey(request)
     if (key === undefined) {
-      this.#attempts.fail(request.ip)
+      await this.#attempts.fail(request.ip)
       throw Errors.missingKey()
     }
     const meta = await this.#store.getMeta(docId)
     if (!meta) {
-      this.#attempts.fail(request.ip)
+      await this.#attempts.fail(request.ip)
       throw Errors.docNotFound()
     }
     const role = this.#keys.verify(docId, key, meta.epoch)
     if (!role) {
-      this.#attempts.fail(request.ip)
+      await this.#attempts.fail(request.ip)
       throw Errors.wrongKey()
     }
     return { meta, role }

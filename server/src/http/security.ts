@@ -2,13 +2,15 @@ import helmet from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Counts } from '../access/counts.js'
 import { Errors } from '../errors.js'
+import { rateStoreOver } from './rate-store.js'
 
 /**
  * Headers on every answer (a policy the editor page works under, no framing, no referrer so
  * a link's key cannot leak) and the per-address rate limits that routes opt into.
  */
-export const security = fp(async (app: FastifyInstance) => {
+export const security = fp(async (app: FastifyInstance, options: { sharedCounts?: Counts }) => {
   const { publicUrl } = app.quire.config
   // Built once: the Fastify plugin builds helmet's middleware again for every request.
   const applyHeaders = helmet({
@@ -40,6 +42,8 @@ export const security = fp(async (app: FastifyInstance) => {
   })
   await app.register(rateLimit, {
     global: false,
+    // In the cluster mode the counts every instance shares; otherwise the plugin's own, in memory.
+    ...(options.sharedCounts && { store: rateStoreOver(options.sharedCounts) }),
     errorResponseBuilder: (_request, context) => Errors.rateLimited(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
   })
 })
