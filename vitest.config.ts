@@ -19,13 +19,19 @@ export default defineConfig({
         test: {
           name: 'unit and integration',
           include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'client/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+          exclude: ['server/test/cluster/**'],
           sequence: { groupOrder: 0 },
         },
       },
       {
+        // Three server processes, PostgreSQL and a Redis of its own per file: alone, after the rest.
+        extends: true,
+        test: { name: 'cluster', include: ['server/test/cluster/**/*.test.ts'], sequence: { groupOrder: 1 } },
+      },
+      {
         // The browsers run after the rest: Chromium next to them would starve timing-sensitive server tests.
         extends: true,
-        test: { name: 'browser', include: ['client/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'browser', include: ['client/e2e/**/*.test.ts'], sequence: { groupOrder: 2 } },
       },
     ],
   },

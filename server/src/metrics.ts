@@ -35,7 +35,7 @@ export class Metrics implements SyncEvents, StoreEvents {
   readonly #busLag: Histogram
   readonly #gapFills: Counter
   readonly #gapEntries: Counter
-  readonly #remoteApplied: Counter
+  readonly #entriesApplied: Counter<'source'>
 
   constructor(sources: MetricSources) {
     const registers = [this.registry]
@@ -145,9 +145,10 @@ export class Metrics implements SyncEvents, StoreEvents {
       registers,
     })
     this.#gapEntries = new Counter({ name: 'quire_gap_fill_entries_total', help: 'Cluster mode: log entries those reads brought', registers })
-    this.#remoteApplied = new Counter({
-      name: 'quire_remote_updates_applied_total',
-      help: "Cluster mode: other instances' log entries applied to this instance's rooms",
+    this.#entriesApplied = new Counter({
+      name: 'quire_log_entries_applied_total',
+      help: "Log entries applied to the rooms, in seq order, by source: own (this instance's writes) or remote (other instances', cluster mode)",
+      labelNames: ['source'],
       registers,
     })
   }
@@ -209,8 +210,8 @@ export class Metrics implements SyncEvents, StoreEvents {
     this.#gapEntries.inc(entries)
   }
 
-  remoteApplied(): void {
-    this.#remoteApplied.inc()
+  entryApplied(source: 'own' | 'remote'): void {
+    this.#entriesApplied.inc({ source })
   }
 
   storeQueried(seconds: number): void {

@@ -28,6 +28,6 @@ export interface SyncEvents {
   busReceived?(lagSeconds: number): void
   /** Cluster mode: entries fetched from the store because the bus lost or delayed them. */
   gapFilled?(entries: number): void
-  /** Cluster mode: another instance's log entry applied in this instance's room. */
-  remoteApplied?(): void
+  /** A log entry applied to a room, in seq order: one of its own writes, or another instance's. */
+  entryApplied?(source: 'own' | 'remote'): void
 }

@@ -228,10 +228,8 @@ export class Room {
   #apply({ updates }: Batch<Peer>, own: boolean): void {
     const bytes = updates.reduce((sum, { update }) => sum + update.length, 0)
     if (own) this.#compaction.logged(bytes, updates.length)
-    else {
-      this.#compaction.grew(bytes)
-      this.#deps.events.remoteApplied?.()
-    }
+    else this.#compaction.grew(bytes)
+    this.#deps.events.entryApplied?.(own ? 'own' : 'remote')
     // A lone update is relayed as it came, now that it is on disk, before Yjs integrates it:
     // the others see a keystroke without waiting for the server's own copy. Several are
     // applied first and relayed as the one update Yjs makes of them.

@@ -15,3 +15,14 @@ export function nestBlockquotes(doc: Y.Doc, depth: number): void {
     parent.insert(0, [paragraph])
   })
 }
+
+/** What a user sees of the document (text, editor content, map), in one comparable string. */
+export function content(doc: Y.Doc): string {
+  const map = Object.entries(doc.getMap('map').toJSON()).sort(([a], [b]) => a.localeCompare(b))
+  return JSON.stringify([doc.getText('text').toString(), doc.getXmlFragment(CONTENT_FIELD).toString(), map])
+}
+
+/** Which updates the document holds, in one comparable string. */
+export function stateVector(doc: Y.Doc): string {
+  return Buffer.from(Y.encodeStateVector(doc)).toString('base64')
+}

@@ -2,7 +2,10 @@ import { rm } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { CreateDocResponse } from '@quire/shared'
+import { randomBytes } from 'node:crypto'
 import { buildApp } from '../../src/app.js'
+import type { Bus } from '../../src/bus/bus.js'
+import { RedisBus } from '../../src/bus/redis-bus.js'
 import { configWith, type Config } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import type { DocStore } from '../../src/storage/doc-store.js'
@@ -40,6 +43,8 @@ export interface StartOptions {
   dataDir?: string
   /** Wraps the real store, for fault injection. */
   wrapStore?: (store: DocStore) => DocStore
+  /** With `config.redisUrl` (the cluster mode): wraps the real bus, for fault injection. */
+  wrapBus?: (bus: Bus) => Bus
 }
 
 /** A port that was free a moment ago, for a server that must come back on the same one. */
@@ -73,7 +78,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const real = createStore(config, logger)
   await real.open()
   const store = options.wrapStore ? options.wrapStore(real) : real
-  const app = await buildApp({ config, store, linkSecret: TEST_SECRET, logger })
+  const redis = config.redisUrl ? new RedisBus({ url: config.redisUrl, instance: `test-${randomBytes(3).toString('hex')}`, log: logger }) : undefined
+  const bus = redis && options.wrapBus ? options.wrapBus(redis) : redis
+  const app = await buildApp({ config, store, linkSecret: TEST_SECRET, logger, bus, sharedCounts: redis })
   await app.listen({ port: config.port, host: '127.0.0.1' })
   const address = app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
@@ -83,6 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     if (stopped) return
     stopped = true
     await app.close()
+    await redis?.close()
     await real.close()
   }
   return {

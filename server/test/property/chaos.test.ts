@@ -16,6 +16,7 @@ import { CONTENT_FIELD } from '@quire/shared'
 import { ChaosProxy } from '../helpers/chaos-proxy.js'
 import { startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { openClient, serverState, type TestClient } from '../helpers/clients.js'
+import { content, stateVector } from '../helpers/documents.js'
 import { createDoc, freePort, tempDataDir, type TestDoc } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -118,16 +119,6 @@ async function restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** What a user sees of the document, in one comparable string. */
-function content(doc: Y.Doc): string {
-  const map = Object.entries(doc.getMap('map').toJSON()).sort(([a], [b]) => a.localeCompare(b))
-  return JSON.stringify([doc.getText('text').toString(), doc.getXmlFragment(CONTENT_FIELD).toString(), map])
-}
-
-function stateVector(doc: Y.Doc): string {
-  return Buffer.from(Y.encodeStateVector(doc)).toString('base64')
-}
 
 function edit(doc: Y.Doc, change: Step): void {
   if (change.kind === 'text') {

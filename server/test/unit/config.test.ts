@@ -64,6 +64,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STORE: 'sqlite' })).toThrow(/STORE: expected leveldb or postgres/)
   })
 
+  it('turns the cluster mode on with REDIS_URL on PostgreSQL, and refuses it on LevelDB or with another scheme', () => {
+    const postgres = { STORE: 'postgres', DATABASE_URL: 'postgres://db/quire' }
+    expect(loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379' })).toMatchObject({ redisUrl: 'redis://cache:6379', headCheckMs: 1_000 })
+    expect(loadConfig(postgres)).toMatchObject({ redisUrl: undefined })
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL: the cluster mode needs STORE=postgres/)
+    expect(() => loadConfig({ ...postgres, REDIS_URL: 'http://secret-pw@cache' })).toThrow(/REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL$/m)
+    expect(() => loadConfig({ ...postgres, REDIS_URL: 'http://secret-pw@cache' })).not.toThrow(/secret-pw/)
+  })
+
   it('names every wrong variable at once, and never prints a secret', () => {
     let message = ''
     try {
