@@ -11,6 +11,8 @@ export interface BatchUpdate<P> {
   peer: P | undefined
   /** Who wrote it, by display name, for the next version's authors ('' when unknown). */
   author: string
+  /** The end clock of each client's structs in it (known for the room's own writes). */
+  ends?: ReadonlyMap<number, number>
 }
 
 /**
@@ -66,6 +68,16 @@ export class OrderedLog<P> {
         this.#gapTimer = undefined
         if (this.#waiting.size > 0) void this.catchUp()
       }, GAP_WAIT_MS)
+  }
+
+  /**
+   * The clock up to which entries written but still waiting for the ones below them hold a
+   * client's structs (0: none): the document will know them, and its peers build on them.
+   */
+  endOf(client: number): number {
+    let end = 0
+    for (const { batch } of this.#waiting.values()) for (const { ends } of batch.updates) end = Math.max(end, ends?.get(client) ?? 0)
+    return end
   }
 
   stop(): void {

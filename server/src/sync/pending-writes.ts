@@ -100,7 +100,7 @@ export class PendingWrites<P> implements WriteSource {
     this.#writing = []
     if (entries.length === 0) return
     this.#bytes -= entries.flat().reduce((sum, { update }) => sum + update.length, 0)
-    // Written updates are in the document's own state vector from now on: only the queue counts on.
+    // Written updates are the ordered log's from now on (see OrderedLog.endOf): only the queue counts here.
     this.#ends.clear()
     for (const { ends } of this.#queued) {
       for (const [client, end] of ends) this.#ends.set(client, Math.max(end, this.#ends.get(client) ?? 0))

@@ -97,7 +97,7 @@ export class Room {
       {
         isLive: (peer) => this.peers.has(peer),
         presenceOwner: (client) => this.#presence.ownerOf(client),
-        known: (client) => Math.max(Y.getState(this.doc.store, client), this.#writes.endOf(client)),
+        known: (client) => Math.max(Y.getState(this.doc.store, client), this.#writes.endOf(client), this.#log.endOf(client)),
         doc: () => this.doc,
         makeRoomFor: (bytes) => this.#compaction.makeRoomFor(bytes, this.#writes.bytes),
         refused: (reason) => events.updateRefused?.(reason),

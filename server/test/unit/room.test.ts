@@ -9,6 +9,7 @@ import { decodeClientMessage } from '../../src/sync/protocol.js'
 import { Room, type RoomLimits } from '../../src/sync/room.js'
 import { readAwareness, readSync, textUpdate } from '../helpers/clients.js'
 import { ManualWriter, MemoryPeer } from '../helpers/memory-room.js'
+import { waitFor } from '../helpers/wait.js'
 
 const ID = 'room-under-test'
 const LIMITS: RoomLimits = {
@@ -106,6 +107,43 @@ describe('Room', () => {
     expect(reader.getText('t').toString()).toBe('abcde')
     const { log } = await store.loadDoc(ID)
     expect(log.map(({ seq }) => seq)).toEqual([0, 1, 2, 3, 3])
+  })
+
+  it('applies its own writes and another instance’s in seq order, taking a writer’s next update while its last waits', async () => {
+    const { room, store, writer, refusals } = await openRoom()
+    const [ada, bob] = [new MemoryPeer(), new MemoryPeer()]
+    room.join(ada)
+    room.join(bob)
+    bob.take()
+    // Another instance wrote seq 0; its message has not come yet.
+    const other = typist(9).type('B')
+    await store.appendUpdates([{ docId: ID, updates: [other] }])
+    const writes = typist(1)
+    room.receive(ada, update(writes.type('a')))
+    await writer.flush()
+    // Ada's next keystroke builds on her last, which is written (seq 1) but waits for seq 0.
+    room.receive(ada, update(writes.type('b')))
+    await writer.flush()
+    expect(refusals).toEqual([])
+    expect(updatesIn(bob.take())).toHaveLength(0)
+    room.receiveRemote(0, [other], 'Other')
+    const reader = new Y.Doc()
+    for (const relayed of updatesIn(bob.take())) Y.applyUpdate(reader, relayed)
+    expect(reader.getText('t').toString()).toBe(room.doc.getText('t').toString())
+    expect(room.doc.getText('t').toString()).toMatch(/^(Bab|abB)$/)
+    expect(room.appliedSeq).toBe(2)
+  })
+
+  it('fills the log from the store when another instance’s message never comes', async () => {
+    const { room, store, writer } = await openRoom()
+    const ada = new MemoryPeer()
+    room.join(ada)
+    await store.appendUpdates([{ docId: ID, updates: [typist(9).type('lost message')] }])
+    room.receive(ada, update(typist(1).type('!')))
+    await writer.flush()
+    await waitFor('the gap to be filled from the store', () => room.appliedSeq === 1)
+    expect(room.doc.getText('t').toString()).toContain('lost message')
+    room.destroy()
   })
 
   it('binds a client id to the peer that first wrote under it: another peer’s structs under it are dropped', async () => {
