@@ -8,6 +8,7 @@
  *   npm run bench -- --cpu-prof        Quire writes a CPU profile per scenario into bench/results/profiles
  *   npm run bench -- --servers quire,quire-fsync    Quire without and with an fsync per batch
  *   npm run bench -- --servers hocuspocus,quire,quire-postgres    Quire on LevelDB and on PostgreSQL
+ *   npm run bench -- --cluster         three instances on PostgreSQL + Redis, beside one on each store
  *   npm run bench -- --docs            also writes the table and chart into docs/
  *
  * Prints a table on stdout (progress on stderr) and writes JSON and an SVG chart under
@@ -21,6 +22,7 @@ import { LoadPool } from './clients/pool.js'
 import { writeResults } from './report/results.js'
 import { describeEnvironment } from './report/environment.js'
 import { ALL_SERVERS, DEFAULT_SERVERS } from './servers/all.js'
+import { clusterBusCounts } from './servers/quire-cluster.js'
 import { waitForQuietMachine } from './servers/proc.js'
 import { REPO_ROOT, type ServerId, type ServerKind } from './servers/server-kind.js'
 import { SCENARIOS } from './scenarios/all.js'
@@ -34,8 +36,12 @@ const { values } = parseArgs({
     scenarios: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     docs: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
   },
 })
+
+/** --cluster: the cluster beside one instance on each store, on the scenarios where it differs. */
+const CLUSTER_RUN = { servers: ['quire', 'quire-postgres', 'quire-cluster'], scenarios: ['fanout', 'throughput'] }
 
 const settings = values.quick ? QUICK : FULL
 const list = (value: string | undefined) =>
@@ -43,8 +49,8 @@ const list = (value: string | undefined) =>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-const serverIds = list(values.servers) ?? [...DEFAULT_SERVERS]
-const scenarioIds = list(values.scenarios) ?? SCENARIOS.map((scenario) => scenario.id)
+const serverIds = list(values.servers) ?? (values.cluster ? CLUSTER_RUN.servers : [...DEFAULT_SERVERS])
+const scenarioIds = list(values.scenarios) ?? (values.cluster ? CLUSTER_RUN.scenarios : SCENARIOS.map((scenario) => scenario.id))
 for (const id of serverIds) if (!ALL_SERVERS.some((kind) => kind.id === id)) throw new Error(`unknown server ${id}`)
 for (const id of scenarioIds) if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new Error(`unknown scenario ${id}`)
 const servers = ALL_SERVERS.filter((kind) => serverIds.includes(kind.id))
@@ -109,4 +115,8 @@ try {
 const environment = describeEnvironment(settings, servers, Date.now() - started)
 const table = await writeResults({ environment, results, servers, resultsDir: RESULTS, docs: values.docs })
 process.stdout.write(`${table}\n`)
+if (clusterBusCounts.length > 0) {
+  const perUpdate = clusterBusCounts.map(({ updates, busMessages }) => (updates > 0 ? (busMessages / updates).toFixed(3) : '–'))
+  process.stdout.write(`\nQuire cluster: bus messages per update taken, run by run: ${perUpdate.join(', ')}\n`)
+}
 log(`done in ${Math.round((Date.now() - started) / 1000)} s; results in bench/results/`)

@@ -7,7 +7,15 @@ import type { ThroughputResult } from '../scenarios/throughput.js'
 import type { ServerId } from '../servers/server-kind.js'
 import type { Results } from './table.js'
 
-const COLORS: Record<ServerId, string> = { relay: '#888888', 'y-websocket': '#d08c1f', hocuspocus: '#7a4fc9', quire: '#1f8a4c', 'quire-fsync': '#5fc48a', 'quire-postgres': '#2f6fb0' }
+const COLORS: Record<ServerId, string> = {
+  relay: '#888888',
+  'y-websocket': '#d08c1f',
+  hocuspocus: '#7a4fc9',
+  quire: '#1f8a4c',
+  'quire-fsync': '#5fc48a',
+  'quire-postgres': '#2f6fb0',
+  'quire-cluster': '#b0442f',
+}
 const SHORT: Record<ServerId, string> = {
   relay: 'raw relay',
   'y-websocket': 'y-websocket',
@@ -15,6 +23,7 @@ const SHORT: Record<ServerId, string> = {
   quire: 'Quire',
   'quire-fsync': 'Quire, fsync',
   'quire-postgres': 'Quire, PostgreSQL',
+  'quire-cluster': 'Quire, 3 instances',
 }
 const WIDTH = 980
 const HEIGHT = 400

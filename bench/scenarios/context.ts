@@ -29,7 +29,7 @@ export interface Scenario<R> {
 export function clientsOf(server: RunningServer, doc: DocRef, count: number, first = 0): ClientSpec[] {
   return Array.from({ length: count }, (_, i) => ({
     index: first + i,
-    url: server.wsUrl(doc),
+    url: server.wsUrl(doc, first + i),
     docName: doc.name,
     framing: server.kind.framing,
   }))

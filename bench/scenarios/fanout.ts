@@ -33,7 +33,7 @@ async function measure(kind: ServerKind, context: ScenarioContext, clients: numb
     const counters = new SharedCounters({ typists, timedClocks: updatesEach })
     assertOpened(`${kind.id} fan-out`, await context.pool.open(counters, clientsOf(server, doc, clients), { concurrency: 16 }))
     const start = wallClockMs()
-    const cpu = new CpuWindow(server.pid)
+    const cpu = new CpuWindow(server.pids)
     const report = await context.pool.run({
       typists: Array.from({ length: typists }, (_, slot) => ({ client: slot, docName: doc.name, slot, updates: updatesEach, ratePerSecond })),
       cursors: [],

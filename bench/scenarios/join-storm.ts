@@ -52,7 +52,7 @@ export const joinStorm: Scenario<JoinStormResult> = {
       const server = await context.start(kind, dataDir, writer.port)
       try {
         const rssBefore = server.sample().rssBytes
-        const cpu = new CpuWindow(server.pid)
+        const cpu = new CpuWindow(server.pids)
         const opened = await context.pool.open(counters, clientsOf(server, doc, clients), {
           expect: [[TYPIST_CLIENT_BASE, counters.sent(0)]],
           concurrency: clients,

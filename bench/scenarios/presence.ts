@@ -40,7 +40,7 @@ export const presence: Scenario<PresenceResult> = {
       await sleep(context.settings.settleMs)
       const count = Math.ceil((ratePerSecond * measureMs) / 1000)
       const measure = async (plan: Omit<Plan, 'deadline' | 'drainMs' | 'acks'>) => {
-        const cpu = new CpuWindow(server.pid)
+        const cpu = new CpuWindow(server.pids)
         const report = await context.pool.run({ ...plan, deadline: wallClockMs() + measureMs + 1_000, drainMs: 5_000, acks: [] })
         return { report, ...cpu.read() }
       }

@@ -49,7 +49,7 @@ export const throughput: Scenario<ThroughputResult> = {
       })
       const acked = () => Array.from({ length: clients }, (_, slot) => counters.acked(slot)).reduce((a, b) => a + b, 0)
       await sleep(warmupMs)
-      const cpu = new CpuWindow(server.pid)
+      const cpu = new CpuWindow(server.pids)
       const acked0 = acked()
       await sleep(start + warmupMs + measureMs - wallClockMs())
       const { serverSeconds, wallSeconds, clientCpuPercent, otherCpuPercent } = cpu.read()

@@ -87,17 +87,18 @@ export function machineBusySeconds(): number {
  * other work can be told apart.
  */
 export class CpuWindow {
-  readonly #pid: number
+  readonly #pids: number[]
   readonly #start: { server: number; self: number; machine: number; at: number }
 
-  constructor(serverPid: number) {
-    this.#pid = serverPid
+  /** `serverPids`: the server's process, or every instance of a cluster. */
+  constructor(serverPids: number | number[]) {
+    this.#pids = typeof serverPids === 'number' ? [serverPids] : serverPids
     this.#start = this.#now()
   }
 
   #now() {
     return {
-      server: sampleProcess(this.#pid).cpuSeconds,
+      server: this.#pids.reduce((sum, pid) => sum + sampleProcess(pid).cpuSeconds, 0),
       self: sampleProcess(process.pid).cpuSeconds,
       machine: machineBusySeconds(),
       at: performance.now(),

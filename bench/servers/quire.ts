@@ -26,7 +26,7 @@ async function createDoc(server: RunningServer): Promise<DocRef> {
   return { name: id, path: `/collab/${id}?key=${encodeURIComponent(keyOf(links.edit))}` }
 }
 
-function quireKind(id: 'quire' | 'quire-fsync' | 'quire-postgres', label: string, env: Record<string, string>): ServerKind {
+export function quireKind(id: 'quire' | 'quire-fsync' | 'quire-postgres' | 'quire-cluster', label: string, env: Record<string, string>): ServerKind {
   return {
     id,
     label,
@@ -80,30 +80,34 @@ async function asAdmin(sql: string): Promise<void> {
   }
 }
 
-/**
- * Quire on PostgreSQL (STORE=postgres), a database of its own for each data directory of the
- * run, so that a restart in the same scenario finds its documents; dropped when the run ends.
- */
-function quirePostgresKind(): ServerKind {
-  const databases = new Map<string, string>()
-  return {
-    ...quireKind('quire-postgres', `Quire on PostgreSQL`, {}),
-    async start(options: StartOptions): Promise<RunningServer> {
-      let name = databases.get(options.dataDir)
-      if (!name) {
-        name = `quire_bench_${randomBytes(6).toString('hex')}`
-        await asAdmin(`CREATE DATABASE ${name}`)
-        databases.set(options.dataDir, name)
-      }
-      const url = new URL(ADMIN_DATABASE_URL)
-      url.pathname = `/${name}`
-      return quireKind('quire-postgres', this.label, { STORE: 'postgres', DATABASE_URL: url.toString() }).start.call(this, options)
-    },
-    async cleanup(): Promise<void> {
-      for (const name of databases.values()) await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      databases.clear()
-    },
+/** A database of its own for each data directory of the run, so that a restart finds its documents. */
+const databases = new Map<string, string>()
+
+/** The URL of the database for `dataDir`, made on first use. */
+export async function testDatabase(dataDir: string): Promise<string> {
+  let name = databases.get(dataDir)
+  if (!name) {
+    name = `quire_bench_${randomBytes(6).toString('hex')}`
+    await asAdmin(`CREATE DATABASE ${name}`)
+    databases.set(dataDir, name)
   }
+  const url = new URL(ADMIN_DATABASE_URL)
+  url.pathname = `/${name}`
+  return url.toString()
 }
 
-export const quirePostgres = quirePostgresKind()
+/** Drops every database the run made. */
+export async function dropDatabases(): Promise<void> {
+  for (const name of databases.values()) await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  databases.clear()
+}
+
+/** Quire on PostgreSQL (STORE=postgres); the databases are dropped when the run ends. */
+export const quirePostgres: ServerKind = {
+  ...quireKind('quire-postgres', 'Quire on PostgreSQL', {}),
+  async start(options: StartOptions): Promise<RunningServer> {
+    const url = await testDatabase(options.dataDir)
+    return quireKind('quire-postgres', this.label, { STORE: 'postgres', DATABASE_URL: url }).start.call(this, options)
+  },
+  cleanup: dropDatabases,
+}

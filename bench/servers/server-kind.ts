@@ -6,7 +6,7 @@ import { liveMemory, MEMORY_PROBE_ARGS, type LiveMemory } from './memory-probe.j
 import type { ProcSample } from './proc.js'
 import { freePort, ServerProcess, type Exit } from './server-process.js'
 
-export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-fsync' | 'quire-postgres'
+export type ServerId = 'relay' | 'y-websocket' | 'hocuspocus' | 'quire' | 'quire-fsync' | 'quire-postgres' | 'quire-cluster'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -62,11 +62,17 @@ export class RunningServer {
     return this.process.pid
   }
 
+  /** Every process that serves: one, or each instance of a cluster (their CPU is summed). */
+  get pids(): number[] {
+    return [this.pid]
+  }
+
   get httpUrl(): string {
     return `http://127.0.0.1:${this.port}`
   }
 
-  wsUrl(doc: DocRef): string {
+  /** The socket URL of the `client`th client (a cluster spreads them over its instances). */
+  wsUrl(doc: DocRef, _client = 0): string {
     return `ws://127.0.0.1:${this.port}${doc.path}`
   }
 
