@@ -43,6 +43,25 @@ describe('three instances on one database', () => {
     )
   })
 
+  it('converge when people on every instance type as fast as they can, each keystroke building on the last', async () => {
+    const doc = await createDoc(cluster.url(0))
+    const people = await Promise.all([0, 1, 2, 0, 1, 2].map((instance) => client(instance, doc.id, doc.keys.edit)))
+    const closes: number[] = []
+    for (const { provider } of people) provider.on('connection-close', (event) => closes.push(event?.code ?? 0))
+    for (let n = 0; n < 100; n++) {
+      people.forEach(({ doc: ydoc }, i) => ydoc.getText(`p${i}`).insert(ydoc.getText(`p${i}`).length, `${n % 10}`))
+      if (n % 20 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    const expected = Array.from({ length: 100 }, (_, n) => n % 10).join('')
+    await waitFor(
+      'everyone to hold everyone’s keystrokes',
+      () => people.every(({ doc: ydoc }) => people.every((_, i) => ydoc.getText(`p${i}`).toString() === expected)),
+      20_000,
+    )
+    // Not one keystroke was refused on the way: no socket was closed.
+    expect(closes).toEqual([])
+  })
+
   it('show presence across instances, and drop it everywhere when its socket closes', async () => {
     const doc = await createDoc(cluster.url(0))
     const [ann, bob, cat] = [await client(0, doc.id, doc.keys.edit), await client(1, doc.id, doc.keys.edit), await client(2, doc.id, doc.keys.edit)]
