@@ -18,6 +18,7 @@ import { docsRoutes } from './http/docs-routes.js'
 import { healthRoutes } from './http/health-routes.js'
 import { metricsRoute } from './http/metrics-route.js'
 import { openapi } from './http/openapi.js'
+import { RequestLogs } from './http/request-logs.js'
 import { security } from './http/security.js'
 import { versionsRoutes } from './http/versions-routes.js'
 import { Metrics } from './metrics.js'
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store, logger } = deps
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLogs(),
     forceCloseConnections: true,
     return503OnClosing: true,
     bodyLimit: config.maxBodyBytes,

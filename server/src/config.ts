@@ -115,6 +115,7 @@ const schema = z.object({
   INSTANCE_TTL_MS: integer(1_000, 600_000, 5_000),
   PUBLIC_URL: env(origin.optional()),
   LOG_LEVEL: env(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  LOG_FORMAT: env(z.enum(['auto', 'pretty', 'json'], { message: 'expected auto, pretty or json' }).default('auto')),
   ADMIN_TOKEN: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
   LINK_SECRET: env(z.string().min(32, { message: 'expected at least 32 characters' }).max(1024).optional()),
   CREATE_RATE_PER_MINUTE: integer(1, 1_000_000, 30),

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
+import pinoPretty from 'pino-pretty'
 
 /**
  * Replaces the value of every `key` query parameter, so no share key reaches a log line. The
@@ -67,4 +68,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   )
+}
+
+/** How log lines are written: readable ones for a person at a terminal, JSON for machines. */
+export type LogFormat = 'auto' | 'pretty' | 'json'
+
+/** Where the lines go: stdout as JSON, or through pino-pretty (`auto`: when stdout is a terminal). */
+export function logDestination(format: LogFormat, isTerminal = process.stdout.isTTY === true): DestinationStream | undefined {
+  if (format === 'json' || (format === 'auto' && !isTerminal)) return undefined
+  return pinoPretty({ colorize: isTerminal, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true })
 }
