@@ -10,7 +10,9 @@ import { buildApp } from './app.js'
 import { RedisBus } from './bus/redis-bus.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { metricsRoute } from './http/metrics-route.js'
-import { createLogger } from './logger.js'
+import { RequestLogs } from './http/request-logs.js'
+import { createLogger, logDestination } from './logger.js'
+import { StoreLockedError } from './storage/doc-store.js'
 import { createStore } from './storage/open-store.js'
 
 async function main(): Promise<void> {
@@ -19,10 +21,34 @@ async function main(): Promise<void> {
     config = loadConfig(process.env)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    createLogger('fatal').fatal(error.message)
+    createLogger('fatal', logDestination('auto')).fatal(error.message)
     process.exit(1)
   }
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, logDestination(config.logFormat))
+  try {
+    await start(config, logger)
+  } catch (error) {
+    const sentence = startFailure(error, config)
+    if (!sentence) throw error
+    logger.fatal(sentence)
+    process.exit(1)
+  }
+}
+
+/** Says in one sentence, with what to do, why the server could not start, when it is a known reason. */
+function startFailure(error: unknown, config: Config): string | undefined {
+  if (error instanceof StoreLockedError) {
+    return `Another Quire server is using the data folder ${config.dataDir} (LevelDB lets one process open it): stop that server, or set DATA_DIR to another folder.`
+  }
+  const { code, port = config.port } = error as NodeJS.ErrnoException & { port?: number }
+  const variable = port === config.metricsPort ? 'METRICS_PORT' : 'PORT'
+  if (code === 'EADDRINUSE') return `Port ${port} on ${config.host} is already in use: stop the program that holds it, or set ${variable} to a free port.`
+  if (code === 'EACCES') return `Port ${port} on ${config.host} needs privileges this process lacks: set ${variable} to a port above 1023.`
+  if (code === 'EADDRNOTAVAIL') return `${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0 for all.`
+  return undefined
+}
+
+async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<void> {
   const store = createStore(config, logger)
   await store.open()
   // A store that several servers share keeps the generated secret; LevelDB's is a file beside it.
@@ -67,13 +93,13 @@ async function main(): Promise<void> {
 async function listenForMetrics(app: FastifyInstance, config: Config): Promise<FastifyInstance | undefined> {
   const { metrics } = app.quire
   if (!metrics || config.metricsPort === undefined) return undefined
-  const metricsApp = Fastify({ loggerInstance: app.log })
+  const metricsApp = Fastify({ loggerInstance: app.log, logController: new RequestLogs() })
   metricsRoute(metricsApp, metrics.registry)
   await metricsApp.listen({ port: config.metricsPort, host: config.host })
   return metricsApp
 }
 
 main().catch((error: unknown) => {
-  createLogger('fatal').fatal({ err: error }, 'the server could not start')
+  createLogger('fatal', logDestination('auto')).fatal({ err: error }, 'the server could not start')
   process.exit(1)
 })

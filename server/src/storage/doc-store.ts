@@ -142,6 +142,17 @@ export interface StoreEvents {
   storeFailed?(): void
 }
 
+/** The data folder's LevelDB is open in another process (LevelDB lets one process have it). */
+export class StoreLockedError extends Error {
+  override name = 'StoreLockedError'
+  constructor(
+    readonly location: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the LevelDB in ${location} is in use by another process`, options)
+  }
+}
+
 /** A write was refused because the store is recovering from an earlier failure. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'

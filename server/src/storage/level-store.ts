@@ -3,6 +3,7 @@ import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
   NOT_WRITTEN,
+  StoreLockedError,
   StoreUnavailableError,
   type DocHead,
   type DocMeta,
@@ -61,8 +62,11 @@ export class LevelStore implements DocStore {
   #appending: Promise<unknown> = Promise.resolve()
   #addingVersion: Promise<unknown> = Promise.resolve()
 
+  readonly #location: string
+
   constructor(location: string, options: LevelStoreOptions) {
     this.#db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    this.#location = location
     this.#options = options
   }
 
@@ -71,7 +75,10 @@ export class LevelStore implements DocStore {
   }
 
   async open(): Promise<void> {
-    await this.#db.open()
+    await this.#db.open().catch((error: unknown) => {
+      const cause = (error as { cause?: { code?: unknown } }).cause
+      throw cause?.code === 'LEVEL_LOCKED' ? new StoreLockedError(this.#location, { cause: error }) : error
+    })
   }
 
   async close(): Promise<void> {
