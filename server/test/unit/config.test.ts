@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../src/config.js'
 
 describe('loadConfig', () => {
   it('has the contract defaults', () => {
@@ -83,5 +85,12 @@ describe('loadConfig', () => {
     expect(message).toContain('PORT')
     expect(message).toContain('LINK_SECRET')
     expect(message).not.toContain('short-secret-value')
+  })
+
+  it('is documented: the README’s configuration table lists every variable, and no other', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8')
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1))
+    const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map(([, name]) => name)
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort())
   })
 })
