@@ -3,6 +3,23 @@
  * cores) and --quick (a smoke run of about a minute). Every loop of the suite is bounded by
  * these counts and durations.
  */
+export interface FanoutSettings {
+  clients: number[]
+  typists: number
+  ratePerSecond: number
+  warmupMs: number
+  measureMs: number
+}
+
+/** `typists` of the `clients` type (all of them without it), each `window` updates ahead of a reader at most. */
+export interface ThroughputSettings {
+  clients: number
+  typists?: number
+  window: number
+  warmupMs: number
+  measureMs: number
+}
+
 export interface Settings {
   quick: boolean
   /** Load worker threads. */
@@ -12,8 +29,12 @@ export interface Settings {
   quietBudgetMs: number
   /** How long a server is left alone before its memory is read or the next phase starts. */
   settleMs: number
-  fanout: { clients: number[]; typists: number; ratePerSecond: number; warmupMs: number; measureMs: number }
-  throughput: { clients: number; window: number; warmupMs: number; measureMs: number }
+  fanout: FanoutSettings
+  throughput: ThroughputSettings
+  /** The same with fewer typists among readers, each keystroke at a random place. */
+  editing: ThroughputSettings
+  /** Fan-out with typists at a person's pace. */
+  steadyFanout: FanoutSettings
   manyDocs: { docs: number }
   coldLoad: { updates: number; window: number; runs: number }
   joinStorm: { clients: number; docBytes: number; chunkBytes: number }
@@ -30,6 +51,8 @@ export const FULL: Settings = {
   settleMs: 1_500,
   fanout: { clients: [10, 50, 200], typists: 4, ratePerSecond: 20, warmupMs: 1_000, measureMs: 8_000 },
   throughput: { clients: 20, window: 16, warmupMs: 2_000, measureMs: 10_000 },
+  editing: { clients: 20, typists: 5, window: 64, warmupMs: 2_000, measureMs: 10_000 },
+  steadyFanout: { clients: [10, 50], typists: 5, ratePerSecond: 10, warmupMs: 1_000, measureMs: 10_000 },
   manyDocs: { docs: 1_000 },
   coldLoad: { updates: 100_000, window: 64, runs: 3 },
   joinStorm: { clients: 150, docBytes: 4 * 1024 * 1024, chunkBytes: 16 * 1024 },
@@ -45,6 +68,8 @@ export const QUICK: Settings = {
   settleMs: 300,
   fanout: { clients: [10, 50], typists: 4, ratePerSecond: 20, warmupMs: 200, measureMs: 1_000 },
   throughput: { clients: 20, window: 16, warmupMs: 300, measureMs: 1_200 },
+  editing: { clients: 20, typists: 5, window: 64, warmupMs: 300, measureMs: 1_200 },
+  steadyFanout: { clients: [10], typists: 5, ratePerSecond: 10, warmupMs: 200, measureMs: 1_500 },
   manyDocs: { docs: 100 },
   coldLoad: { updates: 3_000, window: 64, runs: 1 },
   joinStorm: { clients: 30, docBytes: 1024 * 1024, chunkBytes: 16 * 1024 },

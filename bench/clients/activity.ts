@@ -21,8 +21,11 @@ export interface TypistPlan {
   ratePerSecond?: number
   /** Updates sent but not yet seen by the typist's acknowledging client, at most. */
   window?: number
-  /** `append` types at the end; `typing` also jumps back somewhere every 50th keystroke. */
-  pattern?: 'append' | 'typing'
+  /**
+   * `append` types at the end; `typing` also jumps back somewhere every 50th keystroke;
+   * `anywhere` puts every keystroke at a random place of the typist's text.
+   */
+  pattern?: 'append' | 'typing' | 'anywhere'
 }
 
 export interface CursorPlan {
@@ -62,7 +65,8 @@ export async function type(plan: TypistPlan, client: LoadClient, deadline: numbe
   let clock = 0
   let sent = 0
   const sendOne = () => {
-    const at = plan.pattern === 'typing' && sent % 50 === 49 ? Math.floor(next() * text.length) : text.length
+    const jump = plan.pattern === 'anywhere' || (plan.pattern === 'typing' && sent % 50 === 49)
+    const at = jump ? Math.floor(next() * (text.length + 1)) : text.length
     text.insert(at, chunk)
     counters.markSent(plan.slot, clock, wallClockMs(), chars)
     client.send(client.wire.update(update))

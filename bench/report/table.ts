@@ -15,7 +15,9 @@ export type Results = Record<string, Partial<Record<ServerId, unknown>>>
 
 interface Typed {
   fanout: FanoutResult
+  'steady-fanout': FanoutResult
   throughput: ThroughputResult
+  editing: ThroughputResult
   'many-docs': ManyDocsResult
   'cold-load': ColdLoadResult
   'join-storm': JoinStormResult
@@ -41,46 +43,56 @@ interface Row {
 
 function rows(results: Results, servers: ServerId[]): Row[] {
   const out: Row[] = []
-  const relayThroughput = get(results, 'throughput', 'relay')?.updatesPerSecond
-  out.push({
-    figure: 'throughput, 20 clients: updates/s (× the relay)',
-    cell: (s) => {
-      const t = get(results, 'throughput', s)
-      if (!t) return undefined
-      return relayThroughput ? `${whole(t.updatesPerSecond)} (×${fixed(t.updatesPerSecond / relayThroughput, 2)})` : whole(t.updatesPerSecond)
-    },
-  })
-  out.push({
-    figure: 'server CPU per update (µs)',
-    cell: (s) => {
-      const t = get(results, 'throughput', s)
-      return t && whole(t.serverCpuMicrosPerUpdate)
-    },
-  })
-  out.push({
-    figure: 'CPU busy meanwhile, % of one core: server / load clients / other processes',
-    cell: (s) => {
-      const t = get(results, 'throughput', s)
-      return t && `${whole(t.serverCpuPercent)} / ${whole(t.clientCpuPercent)} / ${whole(t.otherCpuPercent)}`
-    },
-  })
-  out.push({
-    figure: 'converged: every client / a fresh client',
-    cell: (s) => {
-      const t = get(results, 'throughput', s)
-      const yes = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'NO')
-      return t && `${yes(t.everyClientHoldsAll)} / ${yes(t.serverHoldsAll)}`
-    },
-  })
-  const counts = [...new Set(servers.flatMap((s) => get(results, 'fanout', s)?.map((p) => p.clients) ?? []))].sort((a, b) => a - b)
-  for (const clients of counts) {
+  for (const [scenario, label] of [
+    ['throughput', 'throughput, 20 clients typing at the end'],
+    ['editing', 'throughput, 5 of 20 clients typing anywhere'],
+  ] as const) {
+    const relayThroughput = get(results, scenario, 'relay')?.updatesPerSecond
     out.push({
-      figure: `fan-out, ${clients} clients: p50 / p95 / p99 / max (ms)`,
+      figure: `${label}: updates/s (× the relay)`,
       cell: (s) => {
-        const p = get(results, 'fanout', s)?.find((point) => point.clients === clients)
-        return p && `${fixed(p.p50)} / ${fixed(p.p95)} / **${fixed(p.p99)}** / ${fixed(p.max)}${p.delivered ? '' : ' (incomplete)'}`
+        const t = get(results, scenario, s)
+        if (!t) return undefined
+        return relayThroughput ? `${whole(t.updatesPerSecond)} (×${fixed(t.updatesPerSecond / relayThroughput, 2)})` : whole(t.updatesPerSecond)
       },
     })
+    out.push({
+      figure: `${label}: server CPU per update (µs)`,
+      cell: (s) => {
+        const t = get(results, scenario, s)
+        return t && whole(t.serverCpuMicrosPerUpdate)
+      },
+    })
+    out.push({
+      figure: `${label}: CPU busy meanwhile, % of one core: server / load clients / other processes`,
+      cell: (s) => {
+        const t = get(results, scenario, s)
+        return t && `${whole(t.serverCpuPercent)} / ${whole(t.clientCpuPercent)} / ${whole(t.otherCpuPercent)}`
+      },
+    })
+    out.push({
+      figure: `${label}: converged, every client / a fresh client`,
+      cell: (s) => {
+        const t = get(results, scenario, s)
+        const yes = (b: boolean | null) => (b === null ? '–' : b ? 'yes' : 'NO')
+        return t && `${yes(t.everyClientHoldsAll)} / ${yes(t.serverHoldsAll)}`
+      },
+    })
+  }
+  for (const [scenario, label] of [
+    ['fanout', 'fan-out, 4 typists at 20/s'],
+    ['steady-fanout', 'fan-out, 5 typists at 10/s'],
+  ] as const) {
+    const counts = [...new Set(servers.flatMap((s) => get(results, scenario, s)?.map((p) => p.clients) ?? []))].sort((a, b) => a - b)
+    for (const clients of counts) {
+      out.push({
+        figure: `${label}, ${clients} clients: p50 / p95 / p99 / max (ms)`,
+        cell: (s) => {
+          const p = get(results, scenario, s)?.find((point) => point.clients === clients)
+          return p && `${fixed(p.p50)} / ${fixed(p.p95)} / **${fixed(p.p99)}** / ${fixed(p.max)}${p.delivered ? '' : ' (incomplete)'}`
+        },
+      })
+    }
   }
   const docs = servers.map((s) => get(results, 'many-docs', s)?.docs).find((n) => n !== undefined)
   out.push({
@@ -95,6 +107,13 @@ function rows(results: Results, servers: ServerId[]): Row[] {
     cell: (s) => {
       const m = get(results, 'many-docs', s)
       return m && `${whole(m.kibPerSocket)} (${whole(m.heapKibPerSocket)})`
+    },
+  })
+  out.push({
+    figure: 'RSS of the idle server before any document, after GC (MiB)',
+    cell: (s) => {
+      const m = get(results, 'many-docs', s)
+      return m && fixed(m.rssMiB.start)
     },
   })
   out.push({
@@ -180,7 +199,49 @@ function targets(results: Results): Target[] {
     a === undefined || b === undefined || !(b > 0) ? undefined : { value: a / b, text: `×${fixed(a / b, digits)}` }
   const q = <K extends keyof Typed>(k: K) => get(results, k, 'quire')
   const fan = (server: ServerId, clients: number) => get(results, 'fanout', server)?.find((p) => p.clients === clients)?.p99
+  const steady = (server: ServerId, clients: number, at: 'p50' | 'p99') => get(results, 'steady-fanout', server)?.find((p) => p.clients === clients)?.[at]
+  /** The better (lower) of the two Yjs servers people would pick instead. */
+  const bestPeer = (figure: (server: ServerId) => number | undefined) => {
+    const values = (['hocuspocus', 'y-websocket'] as const).map(figure).filter((v): v is number => v !== undefined)
+    return values.length > 0 ? Math.min(...values) : undefined
+  }
+  const steadyTargets: Target[] = [10, 50].flatMap((clients) =>
+    (['p50', 'p99'] as const).map((at) => ({
+      goal: `fan-out at 10/s, ${clients} clients, ${at} ≤ 1.0 × the better peer`,
+      measured: () =>
+        ratio(
+          steady('quire', clients, at),
+          bestPeer((s) => steady(s, clients, at)),
+        ),
+      pass: (v: number) => v <= 1,
+    })),
+  )
   return [
+    ...steadyTargets,
+    {
+      goal: 'typing anywhere: throughput ≥ 1.25 × Hocuspocus',
+      measured: () => ratio(q('editing')?.updatesPerSecond, get(results, 'editing', 'hocuspocus')?.updatesPerSecond),
+      pass: (v) => v >= 1.25,
+    },
+    {
+      goal: 'typing anywhere: server CPU per update ≤ 0.8 × Hocuspocus',
+      measured: () => ratio(q('editing')?.serverCpuMicrosPerUpdate, get(results, 'editing', 'hocuspocus')?.serverCpuMicrosPerUpdate),
+      pass: (v) => v <= 0.8,
+    },
+    {
+      goal: 'joins/s to open documents ≥ 1.0 × the better peer',
+      measured: () =>
+        ratio(
+          q('many-docs')?.connectionsPerSecond,
+          bestPeer((s) => get(results, 'many-docs', s)?.connectionsPerSecond),
+        ),
+      pass: (v) => v >= 1,
+    },
+    {
+      goal: 'idle RSS ≤ Hocuspocus',
+      measured: () => ratio(q('many-docs')?.rssMiB.start, get(results, 'many-docs', 'hocuspocus')?.rssMiB.start),
+      pass: (v) => v <= 1,
+    },
     {
       goal: 'throughput ≥ 1.25 × Hocuspocus',
       measured: () => ratio(q('throughput')?.updatesPerSecond, get(results, 'throughput', 'hocuspocus')?.updatesPerSecond),
@@ -241,7 +302,7 @@ export function renderTable(results: Results, servers: { id: ServerId; label: st
     ),
   )
   if (ids.includes('quire')) {
-    lines.push('', '| Quire target (issue 6) | measured | met |', '| --- | ---: | :---: |')
+    lines.push('', '| Quire target | measured | met |', '| --- | ---: | :---: |')
     for (const target of targets(results)) {
       const measured = target.measured()
       if (!measured) continue

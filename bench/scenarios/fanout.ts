@@ -1,12 +1,15 @@
 /**
  * Fan-out: one document, 10 / 50 / 200 clients, a few typists at a steady rate. Latency is
  * from a typist's send to each other client holding the character, over every character.
+ * `fanout` has 4 typists at 20 keystrokes/s; `steady-fanout` 5 at 10/s, a person's pace, for
+ * 10 s, as an outside harness measured it.
  */
 import { wallClockMs } from '../clients/clock.js'
 import { SharedCounters } from '../clients/counters.js'
 import { percentiles, type Percentiles } from '../report/stats.js'
 import { CpuWindow } from '../servers/proc.js'
 import type { ServerKind } from '../servers/server-kind.js'
+import type { FanoutSettings, Settings } from '../settings.js'
 import { assertOpened, clientsOf, removeDir, type Scenario, type ScenarioContext } from './context.js'
 
 export interface FanoutPoint extends Percentiles {
@@ -23,8 +26,8 @@ export interface FanoutPoint extends Percentiles {
 
 export type FanoutResult = FanoutPoint[]
 
-async function measure(kind: ServerKind, context: ScenarioContext, clients: number): Promise<FanoutPoint> {
-  const { typists, ratePerSecond, warmupMs, measureMs } = context.settings.fanout
+async function measure(kind: ServerKind, context: ScenarioContext, settings: FanoutSettings, clients: number): Promise<FanoutPoint> {
+  const { typists, ratePerSecond, warmupMs, measureMs } = settings
   const dataDir = await context.dataDir()
   const server = await context.start(kind, dataDir)
   try {
@@ -59,17 +62,23 @@ async function measure(kind: ServerKind, context: ScenarioContext, clients: numb
   }
 }
 
-export const fanout: Scenario<FanoutResult> = {
-  id: 'fanout',
-  title: 'fan-out latency',
-  withRelay: true,
-  async run(kind, context) {
-    const points: FanoutPoint[] = []
-    for (const clients of context.settings.fanout.clients) {
-      const point = await measure(kind, context, clients)
-      context.log(`  ${clients} clients: p50 ${point.p50.toFixed(1)} ms, p99 ${point.p99.toFixed(1)} ms, max ${point.max.toFixed(1)} ms`)
-      points.push(point)
-    }
-    return points
-  },
+function fanoutScenario(id: string, title: string, pick: (all: Settings) => FanoutSettings): Scenario<FanoutResult> {
+  return {
+    id,
+    title,
+    withRelay: true,
+    async run(kind, context) {
+      const settings = pick(context.settings)
+      const points: FanoutPoint[] = []
+      for (const clients of settings.clients) {
+        const point = await measure(kind, context, settings, clients)
+        context.log(`  ${clients} clients: p50 ${point.p50.toFixed(1)} ms, p99 ${point.p99.toFixed(1)} ms, max ${point.max.toFixed(1)} ms`)
+        points.push(point)
+      }
+      return points
+    },
+  }
 }
+
+export const fanout = fanoutScenario('fanout', 'fan-out latency', (all) => all.fanout)
+export const steadyFanout = fanoutScenario('steady-fanout', 'fan-out latency, typing at a steady pace', (all) => all.steadyFanout)
