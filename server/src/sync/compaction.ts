@@ -10,6 +10,17 @@ export interface CompactionLimits {
   compactAfterBytes: number
 }
 
+/**
+ * A compaction encodes and writes the whole document, so folding a log that is small beside
+ * its base costs the base's size every `compactAfterUpdates` updates: quadratic in the
+ * document, which shows where every keystroke lands somewhere else in a large text (Yjs cannot
+ * merge such items into runs). Past the count, the log must also hold this share of the base's
+ * bytes, so the cost per update stays constant...
+ */
+const LOG_SHARE_OF_BASE = 1 / 8
+/** ...and never more than this many times the count: the log a cold load replays stays short. */
+const MAX_COUNT_FACTOR = 8
+
 export interface CompactionDeps {
   store: DocStore
   limits: CompactionLimits
@@ -76,9 +87,13 @@ export class Compaction {
 
   /** Compacts if the log passed a threshold and no compaction is running. */
   ifDue(): void {
+    if (!this.#running && this.#due()) void this.compact()
+  }
+
+  #due(): boolean {
     const { compactAfterUpdates, compactAfterBytes } = this.#deps.limits
-    if (this.#running) return
-    if (this.#logCount >= compactAfterUpdates || this.#logBytes >= compactAfterBytes) void this.compact()
+    if (this.#logBytes >= compactAfterBytes || this.#logCount >= compactAfterUpdates * MAX_COUNT_FACTOR) return true
+    return this.#logCount >= compactAfterUpdates && this.#logBytes >= this.#baseBytes * LOG_SHARE_OF_BASE
   }
 
   /** Replaces the stored base with the document's state and drops the log it covers, atomically. */
