@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { LogEntry, StoredDoc } from '../storage/doc-store.js'
-import { applyStored, Origin } from './doc-fields.js'
+import { applyStored, Origin, serverDoc } from './doc-fields.js'
 import { encodeSyncStep2, encodeUpdate } from '@quire/shared'
 import type { SyncReply } from './reply-cache.js'
 
@@ -70,7 +70,7 @@ export class ColdStart {
   }
 
   #build(): Y.Doc {
-    const doc = new Y.Doc()
+    const doc = serverDoc()
     this.#doc = doc
     const stored = this.#unapplied!
     this.#unapplied = undefined
