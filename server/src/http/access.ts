@@ -10,6 +10,13 @@ export interface Access {
   role: Role
 }
 
+/** What a socket's key grants: the role, at the link epoch it was checked against. */
+export interface SocketAccess {
+  id: string
+  epoch: number
+  role: Role
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** What the request's key grants on the document of its route. */
@@ -46,6 +53,23 @@ export class Authorizer {
   }
 
   async check(request: FastifyRequest, docId: unknown): Promise<Access> {
+    const { id, key } = await this.#admit(request, docId)
+    const meta = await this.#known(request, await this.#store.getMeta(id))
+    return { meta, role: await this.#verify(request, id, key, meta.epoch) }
+  }
+
+  /**
+   * The same for a socket, which needs the document's link epoch alone: `heldEpoch` gives it
+   * for a document open here, where it is as current as the store's, without a read.
+   */
+  async checkSocket(request: FastifyRequest, docId: unknown, heldEpoch: (id: string) => number | undefined): Promise<SocketAccess> {
+    const { id, key } = await this.#admit(request, docId)
+    const epoch = heldEpoch(id) ?? (await this.#known(request, await this.#store.getMeta(id))).epoch
+    return { id, epoch, role: await this.#verify(request, id, key, epoch) }
+  }
+
+  /** The checks before any read: the address's failures (429), the id (400), a key at all (401). */
+  async #admit(request: FastifyRequest, docId: unknown): Promise<{ id: string; key: string }> {
     const retryAfter = await this.#attempts.retryAfter(request.ip)
     if (retryAfter > 0) throw Errors.rateLimited().withHeaders({ 'retry-after': String(retryAfter) })
     if (!isDocId(docId)) throw Errors.badDocId()
@@ -54,17 +78,20 @@ export class Authorizer {
       await this.#attempts.fail(request.ip)
       throw Errors.missingKey()
     }
-    const meta = await this.#store.getMeta(docId)
-    if (!meta) {
-      await this.#attempts.fail(request.ip)
-      throw Errors.docNotFound()
-    }
-    const role = this.#keys.verify(docId, key, meta.epoch)
-    if (!role) {
-      await this.#attempts.fail(request.ip)
-      throw Errors.wrongKey()
-    }
-    return { meta, role }
+    return { id: docId, key }
+  }
+
+  async #known(request: FastifyRequest, meta: DocMeta | undefined): Promise<DocMeta> {
+    if (meta) return meta
+    await this.#attempts.fail(request.ip)
+    throw Errors.docNotFound()
+  }
+
+  async #verify(request: FastifyRequest, id: string, key: string, epoch: number): Promise<Role> {
+    const role = this.#keys.verify(id, key, epoch)
+    if (role) return role
+    await this.#attempts.fail(request.ip)
+    throw Errors.wrongKey()
   }
 
   /** A preHandler that admits keys of `roles` (any role when empty) to the route's `:id`. */

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type WebSocket from 'ws'
 import { COLLAB_PATH, CloseCode } from '@quire/shared'
 import { Errors } from '../errors.js'
+import type { SocketAccess } from './access.js'
 import { Connection } from '../sync/connection.js'
 import type { Room } from '../sync/room.js'
 import { REFUSAL_CLOSE } from '../sync/rooms.js'
@@ -30,6 +31,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
   }
   const allowedOrigins = [...config.allowedOrigins, ...(config.publicUrl ? [config.publicUrl] : [])]
   const upgradeResponses = new WeakMap<FastifyRequest, ServerResponse>()
+  const socketAccess = new WeakMap<FastifyRequest, SocketAccess>()
 
   app.get<{ Params: { id: string } }>(
     `${COLLAB_PATH}/:id`,
@@ -38,13 +40,13 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       // Refused here, the upgrade answers with a plain HTTP status and never a 101.
       preValidation: async (request, reply) => {
         if (!isAllowedOrigin(request, allowedOrigins)) throw Errors.originRefused()
-        request.access = await authorizer.check(request, request.params.id)
+        socketAccess.set(request, await authorizer.checkSocket(request, request.params.id, (id) => rooms.heldEpoch(id)))
         upgradeResponses.set(request, reply.raw)
       },
     },
     (socket: WebSocket, request: FastifyRequest) => {
-      const { meta, role } = request.access!
-      const context = { docId: meta.id, role }
+      const { id, epoch, role } = socketAccess.get(request)!
+      const context = { docId: id, role }
       // The HTTP response the upgrade began as stays tied to the TCP socket, and through it the
       // request and Fastify's objects: let go of them, ws owns the socket now.
       const response = upgradeResponses.get(request)
@@ -54,7 +56,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
       socket.removeAllListeners('error')
       socket.on('error', (error) => app.log.debug({ ...context, err: error }, 'socket error'))
       // Edit and view keys carry the link epoch: every write checks it, so a rotation stops them.
-      const connection = new Connection(socket, { role, epoch: role === 'owner' ? undefined : meta.epoch }, limits, app.log, context)
+      const connection = new Connection(socket, { role, epoch: role === 'owner' ? undefined : epoch }, limits, app.log, context)
       let room: Room | undefined
       socket.on('close', () => {
         events.socketClosed?.(connection.closeCode)
@@ -71,7 +73,7 @@ export async function collabRoute(app: FastifyInstance): Promise<void> {
         connection.close(CloseCode.tooManySockets, 'Too many connections from this address.')
         return
       }
-      void rooms.join(meta.id, connection, meta.epoch).then((joined) => {
+      void rooms.join(id, connection, epoch).then((joined) => {
         if (typeof joined !== 'string') {
           room = joined
           connection.attach(room)

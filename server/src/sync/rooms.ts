@@ -148,6 +148,15 @@ export class Rooms {
   }
 
   /** A loaded room, without loading it. */
+  /**
+   * The link epoch of a document open here, as current as the store's: a rotation raises it
+   * before it returns, and a join checks it again. Not in the cluster mode, where another
+   * instance may have rotated a moment ago.
+   */
+  heldEpoch(id: string): number | undefined {
+    return this.#options.cluster ? undefined : this.#slots.get(id)?.room?.epoch
+  }
+
   get(id: string): Room | undefined {
     return this.#slots.get(id)?.room
   }
