@@ -6,6 +6,8 @@ export interface DocLinks {
   owner: string
   edit: string
   view: string
+  /** Reads the document and its comments, and comments, but cannot change the text. */
+  comment: string
 }
 
 export interface CreateDocRequest {

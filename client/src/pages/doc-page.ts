@@ -166,7 +166,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       ),
       title.heading,
       title.input,
-      writer ? null : h('span', { class: 'badge badge--view', text: 'View only' }),
+      writer ? null : h('span', { class: 'badge badge--view', text: role === 'comment' ? 'Comment only' : 'View only' }),
       h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
     ),
     h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField.element),

@@ -4,7 +4,7 @@ import { parseDocLink } from '../collab/link-key.js'
 import { RecentDocs, type RecentDoc } from '../collab/recent-docs.js'
 import { h } from '../ui/dom.js'
 
-const ROLE_NAMES = { owner: 'Owner', edit: 'Can edit', view: 'View only' } as const
+const ROLE_NAMES = { owner: 'Owner', edit: 'Can edit', comment: 'Can comment', view: 'View only' } as const
 
 function timeAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000)

@@ -15,6 +15,7 @@ export interface ShareDialogOptions {
 
 const LINK_ROWS: { role: Role; label: string; hint: string }[] = [
   { role: 'edit', label: 'Edit link', hint: 'Anyone with this link can read and edit.' },
+  { role: 'comment', label: 'Comment link', hint: 'Anyone with this link can read and comment, but not change the text.' },
   { role: 'view', label: 'View link', hint: 'Anyone with this link can read, live, but not change anything.' },
   {
     role: 'owner',
@@ -36,7 +37,7 @@ async function copyText(text: string, field: HTMLInputElement): Promise<void> {
 }
 
 /**
- * Share: the edit and view links with copy buttons; for the owner, new links (rotation) and
+ * Share: the edit, comment and view links with copy buttons; for the owner, new links (rotation) and
  * deletion, each behind a confirmation. Loaded only when opened.
  */
 export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement {
@@ -81,7 +82,7 @@ export function openShareDialog(options: ShareDialogOptions): HTMLDialogElement 
         h('p', { class: 'field__hint', text: hint, attrs: { id: `${id}-hint` } }),
       )
     }).filter((row): row is HTMLDivElement => row !== null)
-    if (!rows.some((row) => row.querySelector('[data-copy="edit"], [data-copy="view"]'))) {
+    if (!rows.some((row) => row.querySelector('[data-copy="edit"], [data-copy="comment"], [data-copy="view"]'))) {
       const missing =
         role !== 'owner'
           ? 'Only the document’s owner can share other links.'

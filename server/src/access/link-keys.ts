@@ -7,7 +7,7 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]{24}$/
 
 /**
  * Capability keys: a key is an HMAC of (document, role, link epoch) under the server's secret.
- * Rotating a document's links bumps its epoch, so every older edit and view key fails; the
+ * Rotating a document's links bumps its epoch, so every older edit, comment and view key fails; the
  * owner key does not depend on the epoch, so the owner keeps the document.
  */
 export class LinkKeys {

@@ -22,6 +22,7 @@ export function shareLinks(keys: LinkKeys, origin: string, id: string, epoch: nu
     owner: docLink(origin, id, keys.mint(id, 'owner', epoch)),
     edit: docLink(origin, id, keys.mint(id, 'edit', epoch)),
     view: docLink(origin, id, keys.mint(id, 'view', epoch)),
+    comment: docLink(origin, id, keys.mint(id, 'comment', epoch)),
   }
 }
 
@@ -138,7 +139,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       preHandler: authorizer.require('owner'),
       schema: {
         summary: 'Read the current share links',
-        description: 'Owner key: the owner, edit and view links as they are now (after any rotation).',
+        description: 'Owner key: the owner, edit, view and comment links as they are now (after any rotation).',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,
@@ -164,7 +165,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       preHandler: authorizer.require('owner'),
       schema: {
         summary: 'Rotate the share links',
-        description: 'Owner key. Every older edit and view key stops working at once; their open sockets are closed with 4401. The owner key stays.',
+        description: 'Owner key. Every older edit, view and comment key stops working at once; their open sockets are closed with 4401. The owner key stays.',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,

@@ -21,8 +21,8 @@ const link = { type: 'string', description: '<origin>/d/<id>#key=<key>' } as con
 
 export const links = {
   type: 'object',
-  required: ['owner', 'edit', 'view'],
-  properties: { owner: link, edit: link, view: link },
+  required: ['owner', 'edit', 'view', 'comment'],
+  properties: { owner: link, edit: link, view: link, comment: link },
 } as const
 
 export const docInfo = {

@@ -130,7 +130,7 @@ function levelHome(dataDir: string): TestHome {
 export interface TestDoc {
   id: string
   title: string
-  keys: { owner: string; edit: string; view: string }
+  keys: { owner: string; edit: string; view: string; comment: string }
   links: CreateDocResponse['links']
 }
 
@@ -151,6 +151,6 @@ export async function createDoc(baseUrl: string, body: Record<string, unknown> =
   const created = (await response.json()) as CreateDocResponse
   return {
     ...created,
-    keys: { owner: keyOf(created.links.owner), edit: keyOf(created.links.edit), view: keyOf(created.links.view) },
+    keys: { owner: keyOf(created.links.owner), edit: keyOf(created.links.edit), view: keyOf(created.links.view), comment: keyOf(created.links.comment) },
   }
 }

@@ -30,16 +30,16 @@ async function expectError(response: Response, status: number, code?: string): P
 }
 
 describe('POST /api/docs', () => {
-  it('creates a document with its three links', async () => {
+  it('creates a document with its four links', async () => {
     const response = await api('/api/docs', { method: 'POST', body: JSON.stringify({ title: '  Minutes  ' }) })
     expect(response.status).toBe(201)
     const body = (await response.json()) as { id: string; title: string; links: Record<string, string> }
     expect(body.id).toMatch(/^[A-Za-z0-9_-]{16}$/)
     expect(body.title).toBe('Minutes')
-    for (const role of ['owner', 'edit', 'view']) {
+    for (const role of ['owner', 'edit', 'view', 'comment']) {
       expect(body.links[role]).toMatch(new RegExp(`^${server.url}/d/${body.id}#key=[A-Za-z0-9_-]{24}$`))
     }
-    expect(new Set(Object.values(body.links)).size).toBe(3)
+    expect(new Set(Object.values(body.links)).size).toBe(4)
   })
 
   it('accepts no body at all', async () => {
@@ -121,7 +121,7 @@ describe('GET /api/docs/:id', () => {
   })
 
   it('answers each key with its role', async () => {
-    for (const role of ['owner', 'edit', 'view'] as const) {
+    for (const role of ['owner', 'edit', 'comment', 'view'] as const) {
       const response = await api(`/api/docs/${doc.id}`, { key: doc.keys[role] })
       expect(response.status).toBe(200)
       const body = (await response.json()) as Record<string, string>
@@ -182,18 +182,20 @@ describe('keys beside other credentials', () => {
 })
 
 describe('POST /api/docs/:id/links/rotate', () => {
-  it('stops every older edit and view key at once, closes their sockets with 4401, and keeps the owner', async () => {
+  it('stops every older edit, view and comment key at once, closes their sockets with 4401, and keeps the owner', async () => {
     const doc = await createDoc(server.url)
     const editor = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`)
     const viewer = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.view}`)
+    const commenter = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.comment}`)
     const owner = await RawSocket.open(`${server.collabUrl}/${doc.id}?key=${doc.keys.owner}`)
-    await Promise.all([editor.sync(), viewer.sync(), owner.sync()])
+    await Promise.all([editor.sync(), viewer.sync(), commenter.sync(), owner.sync()])
 
     const response = await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST', key: doc.keys.owner })
     expect(response.status).toBe(200)
     const { links } = (await response.json()) as { links: Record<string, string> }
     expect((await editor.closed).code).toBe(CloseCode.keyRevoked)
     expect((await viewer.closed).code).toBe(CloseCode.keyRevoked)
+    expect((await commenter.closed).code).toBe(CloseCode.keyRevoked)
     expect((await editor.closed).reason).toMatch(/no longer valid/)
     expect(owner.isClosed).toBe(false)
 
@@ -201,7 +203,10 @@ describe('POST /api/docs/:id/links/rotate', () => {
     expect(keyOf(links.edit!)).not.toBe(doc.keys.edit)
     await expectError(await api(`/api/docs/${doc.id}`, { key: doc.keys.edit }), 403)
     await expectError(await api(`/api/docs/${doc.id}`, { key: doc.keys.view }), 403)
+    await expectError(await api(`/api/docs/${doc.id}`, { key: doc.keys.comment }), 403)
     expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${doc.keys.edit}`)).toBe(403)
+    expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${doc.keys.comment}`)).toBe(403)
+    expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${keyOf(links.comment!)}`)).toBe(101)
     expect((await api(`/api/docs/${doc.id}`, { key: keyOf(links.edit!) })).status).toBe(200)
     expect(await upgradeStatus(`${server.collabUrl}/${doc.id}?key=${keyOf(links.view!)}`)).toBe(101)
     owner.close()
@@ -237,6 +242,7 @@ describe('POST /api/docs/:id/links/rotate', () => {
     const doc = await createDoc(server.url)
     await expectError(await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST', key: doc.keys.edit }), 403, 'forbidden')
     await expectError(await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST', key: doc.keys.view }), 403, 'forbidden')
+    await expectError(await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST', key: doc.keys.comment }), 403, 'forbidden')
     await expectError(await api(`/api/docs/${doc.id}/links/rotate`, { method: 'POST' }), 401)
     await expectError(await api('/api/docs/missing-doc/links/rotate', { method: 'POST', key: doc.keys.owner }), 404)
   })

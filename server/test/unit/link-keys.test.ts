@@ -5,13 +5,13 @@ const keys = new LinkKeys(Buffer.alloc(32, 1))
 
 describe('LinkKeys', () => {
   it('grants each role its own key, and only on its document', () => {
-    for (const role of ['owner', 'edit', 'view'] as const) {
+    for (const role of ['owner', 'edit', 'comment', 'view'] as const) {
       const key = keys.mint('doc-a', role, 0)
       expect(key).toMatch(/^[A-Za-z0-9_-]{24}$/)
       expect(keys.verify('doc-a', key, 0)).toBe(role)
       expect(keys.verify('doc-b', key, 0)).toBeUndefined()
     }
-    expect(new Set(['owner', 'edit', 'view'].map((role) => keys.mint('doc-a', role as 'edit', 0))).size).toBe(3)
+    expect(new Set(['owner', 'edit', 'comment', 'view'].map((role) => keys.mint('doc-a', role as 'edit', 0))).size).toBe(4)
   })
 
   it('stops older edit and view keys when the epoch moves, but keeps the owner key', () => {
