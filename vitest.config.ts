@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@quire\/shared\/schema$/, replacement: fileURLToPath(new URL('./shared/src/schema.ts', import.meta.url)) },
+      { find: /^@quire\/shared\/comments$/, replacement: fileURLToPath(new URL('./shared/src/comments.ts', import.meta.url)) },
       { find: /^@quire\/shared$/, replacement: fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)) },
     ],
   },
