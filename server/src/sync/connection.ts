@@ -1,6 +1,6 @@
 import type { Log } from '../logger.js'
 import WebSocket from 'ws'
-import { CLOSE_REASONS, CloseCode, canWrite, type Role } from '@quire/shared'
+import { CLOSE_REASONS, CloseCode, canComment, canWrite, type Role } from '@quire/shared'
 import { decodeClientMessage, ProtocolError, type ClientMessage } from './protocol.js'
 import type { Peer, Room } from './room.js'
 import { Throttle } from './throttle.js'
@@ -27,6 +27,7 @@ const PROBE_TIMEOUT_MS = 2_000
 export class Connection implements Peer {
   readonly role: Role
   readonly canWrite: boolean
+  readonly canComment: boolean
   readonly keyEpoch: number | undefined
   readonly #ws: WebSocket
   readonly #limits: ConnectionLimits
@@ -56,6 +57,7 @@ export class Connection implements Peer {
     this.role = key.role
     this.keyEpoch = key.epoch
     this.canWrite = canWrite(key.role)
+    this.canComment = canComment(key.role)
     this.#limits = limits
     this.#log = log
     this.#context = context

@@ -1,8 +1,10 @@
 /**
  * Why an update from a peer was not taken. `ahead_of_sync`: it depends on what the peer's
  * outstanding sync step 2 will bring, and is dropped without closing the socket.
+ * `outside_comments`: a commenter's update changes more than the comments.
  */
-export type RefusalReason = 'read_only' | 'foreign_client' | 'missing_dependency' | 'ahead_of_sync' | 'too_deep' | 'too_many_clients' | 'too_large'
+export type RefusalReason =
+  'read_only' | 'outside_comments' | 'foreign_client' | 'missing_dependency' | 'ahead_of_sync' | 'too_deep' | 'too_many_clients' | 'too_large'
 
 /**
  * What the collaboration core reports as it works: metrics listen, the core does not know

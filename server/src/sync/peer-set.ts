@@ -5,6 +5,8 @@ import type { SyncEvents } from './events.js'
 export interface Peer {
   readonly role: Role
   readonly canWrite: boolean
+  /** Writes inside the comments (owner, edit and comment keys). */
+  readonly canComment: boolean
   send(message: Uint8Array): void
   /** Checks the peer is still there; one that does not answer soon is dropped. */
   probe(): void

@@ -3,11 +3,14 @@ import { CloseCode } from '@quire/shared'
 import type { RefusalReason } from './events.js'
 import type { Handshakes } from './handshakes.js'
 import type { UpdateMessage } from './protocol.js'
+import { commentScope } from './comment-scope.js'
 import { hasMissingDependency, nestsDeeperThan, structEnds, withoutClients } from './update-checks.js'
 
 /** What the gate needs of a peer. */
 export interface GatedPeer {
   readonly canWrite: boolean
+  /** A peer that cannot write may still write inside the comments (a comment link). */
+  readonly canComment: boolean
   probe(): void
 }
 
@@ -37,10 +40,16 @@ export type Verdict = { taken: true; update: Uint8Array; ends: Map<number, numbe
 
 const DROPPED: Verdict = { taken: false }
 
+/** Items a commenter's update may insert and delete: checking each costs a walk up its types. */
+const MAX_COMMENT_ITEMS = 100_000
+
 /**
  * Decides whether a peer's update may be written, before anything is stored:
  *
- * - A viewer's writes are dropped: never applied, stored or relayed.
+ * - A viewer's writes are dropped: never applied, stored or relayed. So are a commenter's, unless
+ *   everything an update changes lies inside the comments (see comment-scope.ts); one that
+ *   builds on its own comments still being written counts as inside, one that builds on
+ *   someone else's not yet written closes the socket, whose next sync sends it again.
  * - A client id belongs to the live peer that announced it or first wrote under it. Structs
  *   under another live peer's id would let an editor pre-empt a victim's next clocks, and the
  *   two would never converge again: they are dropped from the update, live or sync step 2
@@ -59,6 +68,8 @@ export class UpdateGate<P extends GatedPeer> {
   readonly #limits: GateLimits
   /** Client ids bound to the peer that first wrote under them. */
   readonly #authors = new Map<number, P>()
+  /** Per client id of a commenter: the clock up to which its comments taken are still being written. */
+  readonly #pendingComments = new Map<number, number>()
 
   constructor(context: GateContext<P>, handshakes: Handshakes<P>, limits: GateLimits) {
     this.#context = context
@@ -69,7 +80,7 @@ export class UpdateGate<P extends GatedPeer> {
   check(peer: P, message: UpdateMessage): Verdict {
     let { update, decoded } = message
     if (isEmptyUpdate(update)) return DROPPED
-    if (!peer.canWrite) return this.#drop('read_only')
+    if (!peer.canWrite && !peer.canComment) return this.#drop('read_only')
     let ends = structEnds(decoded)
     const foreign = this.#foreignClients(peer, ends.keys())
     if (foreign.length > 0) {
@@ -88,6 +99,15 @@ export class UpdateGate<P extends GatedPeer> {
       if (message.type === 'update' && this.#handshakes.willResend(peer)) return this.#drop('ahead_of_sync')
       return this.#refuse('missing_dependency', CloseCode.badFrame, 'The update depends on changes the server does not have.')
     }
+    if (!peer.canWrite) {
+      const scope = commentScope(decoded, {
+        doc: this.#context.doc(),
+        pendingInComments: (id) => this.#isPendingComment(id),
+        maxItems: MAX_COMMENT_ITEMS,
+      })
+      if (scope === 'outside') return this.#drop('outside_comments')
+      if (scope === 'unknown') return this.#refuse('missing_dependency', CloseCode.badFrame, 'The update builds on changes still being written.')
+    }
     if (nestsDeeperThan(decoded, this.#context.doc(), this.#limits.maxNestingDepth)) {
       return this.#refuse('too_deep', CloseCode.badFrame, 'The update nests elements too deeply.')
     }
@@ -95,7 +115,22 @@ export class UpdateGate<P extends GatedPeer> {
       return this.#refuse('too_many_clients', CloseCode.badFrame, 'The update writes under too many client ids.')
     }
     if (hasStructs(update) && !this.#context.makeRoomFor(update.length)) return this.#refuse('too_large', CloseCode.documentTooLarge)
+    if (!peer.canWrite) this.#noteComments(ends)
     return { taken: true, update, ends }
+  }
+
+  /** A commenter's structs were taken: until they are in the document, they are known to be comments. */
+  #noteComments(ends: Map<number, number>): void {
+    const doc = this.#context.doc()
+    if (this.#pendingComments.size > MAX_COMMENT_ITEMS) {
+      for (const [client, end] of this.#pendingComments) if (Y.getState(doc.store, client) >= end) this.#pendingComments.delete(client)
+    }
+    for (const [client, end] of ends) this.#pendingComments.set(client, Math.max(end, this.#pendingComments.get(client) ?? 0))
+  }
+
+  #isPendingComment({ client, clock }: { client: number; clock: number }): boolean {
+    const end = this.#pendingComments.get(client)
+    return end !== undefined && clock < end
   }
 
   /** The live peer a client id belongs to: who announced it, else who first wrote under it. */

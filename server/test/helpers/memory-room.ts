@@ -49,13 +49,15 @@ export class ManualWriter implements UpdateWriter {
 export class MemoryPeer implements Peer {
   readonly role: Role
   readonly canWrite: boolean
+  readonly canComment: boolean
   readonly sent: Uint8Array[] = []
   closed: { code: CloseCode; detail?: string } | undefined
   probes = 0
 
   constructor(role: Role = 'edit') {
     this.role = role
-    this.canWrite = role !== 'view'
+    this.canWrite = role === 'owner' || role === 'edit'
+    this.canComment = role !== 'view'
   }
 
   send(message: Uint8Array): void {
