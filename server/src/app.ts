@@ -14,6 +14,7 @@ import { Authorizer } from './http/access.js'
 import { adminRoutes } from './http/admin-routes.js'
 import { clientRoutes, CLIENT_DIST } from './http/client-routes.js'
 import { collabRoute } from './http/collab-route.js'
+import { commentsRoutes } from './http/comments-routes.js'
 import { docsRoutes } from './http/docs-routes.js'
 import { healthRoutes } from './http/health-routes.js'
 import { metricsRoute } from './http/metrics-route.js'
@@ -226,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (metrics && config.metricsPort === undefined) metricsRoute(app, metrics.registry)
   await app.register(docsRoutes)
   await app.register(versionsRoutes)
+  await app.register(commentsRoutes)
   await app.register(collabRoute)
   if (config.adminToken) {
     const linkSecret = generatedSecretHex(deps.linkSecret, config.linkSecret)

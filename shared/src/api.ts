@@ -86,3 +86,54 @@ export type DiffBlock = { op: DiffOp; text: string } | { op: 'changed'; words: {
 export interface VersionDiff {
   blocks: DiffBlock[]
 }
+
+/** Which threads a list of comments holds. */
+export const COMMENT_STATUSES = ['open', 'resolved', 'all'] as const
+export type CommentStatus = (typeof COMMENT_STATUSES)[number]
+
+/** One message of a thread, as the comments API answers it. */
+export interface CommentMessageInfo {
+  id: string
+  author: string
+  color: string
+  /** Empty once deleted. */
+  text: string
+  createdAt: string
+  editedAt: string | null
+  deleted: boolean
+}
+
+/** A comment thread, as the comments API answers it. */
+export interface CommentThreadInfo {
+  id: string
+  /** The passage as it was quoted when the thread started. */
+  quote: string
+  /** The text the thread covers now; null once that passage was deleted ("on deleted text"). */
+  anchoredText: string | null
+  author: string
+  color: string
+  createdAt: string
+  resolved: boolean
+  resolvedBy: string | null
+  resolvedAt: string | null
+  messages: CommentMessageInfo[]
+}
+
+/** Who writes through the API: a name and a colour, as presence shows them. */
+export interface CommentAuthorInput {
+  name?: string
+  color?: string
+}
+
+/**
+ * A new thread: on the `occurrence`-th (from 1) copy of `quote` in the document's plain text,
+ * or on the plain-text range `from`–`to`.
+ */
+export interface CreateCommentRequest {
+  text: string
+  quote?: string
+  occurrence?: number
+  from?: number
+  to?: number
+  author?: CommentAuthorInput
+}

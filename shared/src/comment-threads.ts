@@ -61,7 +61,7 @@ export interface CommentThread {
 }
 
 /** Why a change to the comments was refused. */
-export type CommentRefusal = 'empty' | 'too_long' | 'too_many_threads' | 'too_many_replies' | 'no_thread' | 'no_message' | 'not_author'
+export type CommentRefusal = 'empty' | 'too_long' | 'too_many_threads' | 'too_many_replies' | 'no_thread' | 'no_message' | 'not_author' | 'no_passage'
 
 export class CommentError extends Error {
   override name = 'CommentError'

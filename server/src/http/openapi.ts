@@ -11,7 +11,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
         title: 'Quire',
         version: '1',
         description:
-          'Documents, exports and share links. Keys travel as `Authorization: Bearer <key>` or `?key=<key>`. The live document is a y-websocket channel at `/collab/{id}?key=<key>`.',
+          'Documents, exports, share links, versions and comments. Keys travel as `Authorization: Bearer <key>` or `?key=<key>`. The live document is a y-websocket channel at `/collab/{id}?key=<key>`.',
       },
       components: { securitySchemes: { key: { type: 'http', scheme: 'bearer', description: 'A share key' } } },
     },

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
-import type { DiffBlock, ExportFormat } from '@quire/shared'
+import type { CommentStatus, CommentThreadInfo, DiffBlock, ExportFormat } from '@quire/shared'
+import { changeComments, listThreads, type CommentChange, type CommentOutcome } from '../comments/comment-changes.js'
 import type { DocumentFormats, Exported, ImportFormat } from '../export/formats.js'
 import { foldStored, initialState, readTitle } from '../sync/doc-fields.js'
 import { diffBlocks } from '../versions/diff.js'
@@ -48,6 +49,16 @@ export function documentTasks(formats: DocumentFormats) {
     /** The forward changes that give `current` the content and title of `version`. */
     restore({ current, version }: { current: Uint8Array; version: Uint8Array }): Restore {
       return withDoc(current, (doc) => restoreUpdates(doc, version))
+    },
+
+    /** The threads of a state. */
+    comments({ state, status }: { state: Uint8Array; status: CommentStatus }): CommentThreadInfo[] {
+      return listThreads(state, status)
+    },
+
+    /** The update that makes a change to the comments of `state`, or why it cannot be made. */
+    commentChange({ state, change }: { state: Uint8Array; change: CommentChange }): CommentOutcome {
+      return changeComments(state, change)
     },
 
     fold: foldStored,

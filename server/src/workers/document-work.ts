@@ -1,4 +1,5 @@
-import type { DiffBlock, ExportFormat } from '@quire/shared'
+import type { CommentStatus, CommentThreadInfo, DiffBlock, ExportFormat } from '@quire/shared'
+import type { CommentChange, CommentOutcome } from '../comments/comment-changes.js'
 import { ImportError } from '../export/import-error.js'
 import type { StoredDoc } from '../storage/doc-store.js'
 import type { Restore } from '../versions/restore.js'
@@ -35,6 +36,14 @@ export class DocumentWork {
 
   restore(current: Uint8Array, version: Uint8Array): Promise<Restore> {
     return this.#run('restore', { current, version })
+  }
+
+  comments(state: Uint8Array, status: CommentStatus): Promise<CommentThreadInfo[]> {
+    return this.#run('comments', { state, status })
+  }
+
+  commentChange(state: Uint8Array, change: CommentChange): Promise<CommentOutcome> {
+    return this.#run('commentChange', { state, change })
   }
 
   fold(stored: StoredDoc): Promise<{ state: Uint8Array; title: string }> {

@@ -376,6 +376,12 @@ describe('the OpenAPI description', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/api/docs',
       '/api/docs/{id}',
+      '/api/docs/{id}/comments',
+      '/api/docs/{id}/comments/{thread}',
+      '/api/docs/{id}/comments/{thread}/messages/{message}',
+      '/api/docs/{id}/comments/{thread}/reopen',
+      '/api/docs/{id}/comments/{thread}/replies',
+      '/api/docs/{id}/comments/{thread}/resolve',
       '/api/docs/{id}/export',
       '/api/docs/{id}/links',
       '/api/docs/{id}/links/rotate',
