@@ -58,6 +58,8 @@ export interface CommentThread {
   messages: CommentMessage[]
   /** What the thread covers now in the plain text, or null once its passage was deleted. */
   range: TextRange | null
+  /** The stored anchor, for an editor to map into its own positions; null if it is missing. */
+  anchor: EncodedAnchor | null
 }
 
 /** Why a change to the comments was refused. */
@@ -252,7 +254,8 @@ export function readOneThread(doc: Y.Doc, id: string): CommentThread | undefined
 function readThread(doc: Y.Doc, id: string, map: Y.Map<unknown>, text: DocText): CommentThread {
   const start = map.get('start')
   const end = map.get('end')
-  const range = start instanceof Uint8Array && end instanceof Uint8Array ? text.resolve(doc, { start, end }) : undefined
+  const anchor = start instanceof Uint8Array && end instanceof Uint8Array ? { start, end } : null
+  const range = anchor ? text.resolve(doc, anchor) : undefined
   const resolvedAt = map.get('resolvedAt')
   return {
     id,
@@ -265,5 +268,6 @@ function readThread(doc: Y.Doc, id: string, map: Y.Map<unknown>, text: DocText):
     resolvedAt: typeof resolvedAt === 'number' ? resolvedAt : null,
     messages: (messagesOf(map)?.toArray() ?? []).filter((entry) => entry instanceof Y.Map).map(readMessage),
     range: range ?? null,
+    anchor,
   }
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { ObservableV2 } from 'lib0/observable'
 import { WebsocketProvider } from 'y-websocket'
-import { COLLAB_PATH, canWrite, isPermanentClose, type Role } from '@quire/shared'
+import { COLLAB_PATH, canComment, isPermanentClose, type Role } from '@quire/shared'
 import { OfflineCopy } from './offline-copy.js'
 import { describeStatus, type Connection, type Status } from './save-status.js'
 import { SaveTracker } from './save-tracker.js'
@@ -31,7 +31,7 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
   readonly doc = new Y.Doc()
   readonly offline: OfflineCopy
   readonly provider: WebsocketProvider
-  /** Only writers have changes to save. */
+  /** Only writers and commenters have changes to save. */
   readonly saves: SaveTracker | undefined
   #closed: PermanentClose | undefined
   #status: Status
@@ -43,7 +43,7 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
     this.role = role
     this.offline = new OfflineCopy(id, this.doc)
     this.provider = new WebsocketProvider(origin.replace(/^http/, 'ws') + COLLAB_PATH, id, this.doc, { params: { key } })
-    this.saves = canWrite(role) ? new SaveTracker(this.doc, this.provider) : undefined
+    this.saves = canComment(role) ? new SaveTracker(this.doc, this.provider) : undefined
     this.#status = this.#describe()
 
     this.provider.on('status', this.#update)
@@ -127,7 +127,7 @@ export class DocSession extends ObservableV2<{ status: (status: Status) => void;
 
   #describe(): Status {
     return describeStatus({
-      canWrite: canWrite(this.role),
+      canWrite: canComment(this.role),
       connection: this.connection,
       pending: this.saves?.pending ?? false,
       kept: this.offline.kept,

@@ -18,6 +18,8 @@ export interface EditorSetup {
   editable: boolean
   /** Mod-K: edit the link at the selection. */
   onEditLink: () => void
+  /** What the page adds (the comments' highlights). */
+  extensions?: AnyExtension[]
 }
 
 /**
@@ -47,7 +49,7 @@ function schemaExtensions(): AnyExtension[] {
  * only undoes this person's changes, a word or a line break at a time) instead of
  * StarterKit's history, everyone's carets, and links that open with Ctrl/⌘+click.
  */
-export function createEditor({ element, doc, provider, user, editable, onEditLink }: EditorSetup): Editor {
+export function createEditor({ element, doc, provider, user, editable, onEditLink, extensions = [] }: EditorSetup): Editor {
   return new Editor({
     element,
     editable,
@@ -60,6 +62,7 @@ export function createEditor({ element, doc, provider, user, editable, onEditLin
       CollaborationCaret.configure({ provider, user }),
       UndoSteps,
       LinkOpening,
+      ...extensions,
       Extension.create({
         name: 'quireShortcuts',
         addKeyboardShortcuts: () => ({

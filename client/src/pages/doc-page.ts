@@ -21,6 +21,7 @@ import { createNameField } from '../ui/name-field.js'
 import { createPresenceList } from '../ui/presence-list.js'
 import { createStatusBadge } from '../ui/status-badge.js'
 import { createStopNotice } from '../ui/stop-notice.js'
+import { createDocComments } from './doc-comments.js'
 import { createShareButton } from './doc-sharing.js'
 import { createDocTitle } from './doc-title.js'
 import '../styles/editor.css'
@@ -104,6 +105,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   }
 
   const editorHost = h('div', { class: 'editor-host' })
+  const comments = createDocComments({ doc: session.doc, role, identity: () => identity, awareness: session.provider.awareness })
   const editLink = () => {
     if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
   }
@@ -114,6 +116,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     user: identity,
     editable: writer,
     onEditLink: editLink,
+    extensions: [comments.marks],
   })
   if (writer) editorHost.append(createLinkBubble(editor, editLink).element)
   const toolbar = writer ? createToolbar(editor, editLink) : null
@@ -167,12 +170,12 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       title.heading,
       title.input,
       writer ? null : h('span', { class: 'badge badge--view', text: role === 'comment' ? 'Comment only' : 'View only' }),
-      h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
+      h('div', { class: 'doc-header__actions' }, comments.button, historyButton, download, shareButton),
     ),
     h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField.element),
     toolbar,
   )
-  const main = h('main', { class: 'doc-main', attrs: { id: 'main' } }, alerts, editorHost)
+  const main = h('main', { class: 'doc-main doc-main--comments', attrs: { id: 'main' } }, alerts, editorHost, comments.attach(editor))
   // A button, not a #fragment link: the fragment holds the key.
   const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
   app.replaceChildren(skip, header, main)

@@ -1,0 +1,115 @@
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { CommentThreadInfo } from '@quire/shared'
+import { serverState } from '../../server/test/helpers/clients.js'
+import { EDITOR, bodyXml, editorText, setName, waitForStatus } from './helpers/app.js'
+import { appWithBrowser, cspViolations, typedAndSeen } from './helpers/browser.js'
+
+const SCREENSHOT = fileURLToPath(new URL('../../docs/comments.png', import.meta.url))
+
+/** Selects `text` in the page's document as a mouse would (a read-only page has no caret to move). */
+async function select(page: Page, text: string): Promise<void> {
+  await page.evaluate(
+    ({ editor, wanted }) => {
+      const root = document.querySelector(editor)!
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(wanted)
+        if (at < 0) continue
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + wanted.length)
+        const selection = window.getSelection()!
+        selection.removeAllRanges()
+        selection.addRange(range)
+        return
+      }
+      throw new Error(`no ${wanted} on the page`)
+    },
+    { editor: EDITOR, wanted: text },
+  )
+}
+
+const thread = (page: Page) => page.locator('.comments .thread[data-thread]')
+
+describe('comments', () => {
+  const app = appWithBrowser()
+
+  it('a comment link comments on a passage; the editor sees it, answers and resolves it', async () => {
+    const {
+      doc,
+      writer,
+      reader: reviewer,
+    } = await typedAndSeen(app, 'Release plan', { writer: 'edit', reader: 'comment' }, 'Ship the release on Friday after review.')
+    await setName(writer.page, 'Ada')
+    await setName(reviewer.page, 'Grace')
+    await expect(reviewer.page.locator('.badge--view').textContent()).resolves.toBe('Comment only')
+    expect(await reviewer.page.locator(EDITOR).getAttribute('contenteditable')).toBe('false')
+
+    // Select, press the shortcut, write.
+    await select(reviewer.page, 'Friday')
+    await reviewer.page.keyboard.press('Control+Alt+KeyM')
+    await reviewer.page.getByLabel('Comment on “Friday”').fill('Thursday would be safer, @Ada.')
+    await reviewer.page.getByRole('button', { name: 'Comment', exact: true }).last().click()
+
+    // The editor's page: the passage highlighted, the thread beside it, the mention marked.
+    await writer.page.locator('.comment-mark', { hasText: 'Friday' }).waitFor()
+    expect(await writer.page.locator('.comment-mark').textContent()).toBe('Friday')
+    await thread(writer.page).waitFor()
+    expect(await thread(writer.page).locator('.thread__quote').textContent()).toBe('Friday')
+    expect(await thread(writer.page).locator('.message__author').textContent()).toBe('Grace')
+    expect(await thread(writer.page).locator('.mention').textContent()).toBe('@Ada')
+    expect(await thread(writer.page).locator('time').first().textContent()).toBe('just now')
+
+    // The editor answers; the reviewer sees the answer.
+    await thread(writer.page).getByLabel('Reply').fill('Agreed, Thursday it is.')
+    await thread(writer.page).getByRole('button', { name: 'Reply' }).click()
+    await thread(reviewer.page).locator('.message', { hasText: 'Agreed, Thursday it is.' }).waitFor()
+    await reviewer.page.setViewportSize({ width: 1280, height: 600 })
+    await reviewer.page.screenshot({ path: SCREENSHOT })
+
+    // The editor resolves it: hidden by default everywhere, one click shows it, the API lists it as resolved.
+    await thread(writer.page).getByRole('button', { name: 'Resolve' }).click()
+    await thread(reviewer.page).waitFor({ state: 'detached' })
+    expect(await reviewer.page.locator('.comment-mark').count()).toBe(0)
+    await reviewer.page.getByRole('button', { name: 'Show resolved (1)' }).click()
+    expect(await thread(reviewer.page).locator('.thread__state').textContent()).toBe('Resolved by Ada')
+    const listed = await fetch(`${app.server.url}/api/docs/${doc.id}/comments?status=resolved`, { headers: { authorization: `Bearer ${doc.keys.view}` } })
+    const { threads } = (await listed.json()) as { threads: CommentThreadInfo[] }
+    expect(threads.map(({ quote, messages }) => [quote, messages.map(({ text }) => text)])).toEqual([
+      ['Friday', ['Thursday would be safer, @Ada.', 'Agreed, Thursday it is.']],
+    ])
+
+    // The reviewer cannot change the text, whatever it tries.
+    await waitForStatus(writer.page, 'saved')
+    const before = await serverState(app.server.collabUrl, doc.id, doc.keys.view)
+    await reviewer.page.locator(EDITOR).click()
+    await reviewer.page.keyboard.type('Vandalism')
+    await reviewer.page.keyboard.press('Backspace')
+    await setName(reviewer.page, 'Grace done')
+    await writer.page.locator('.presence__name', { hasText: 'Grace done' }).waitFor()
+    expect(await editorText(reviewer.page)).toBe('Ship the release on Friday after review.')
+    expect(bodyXml(await serverState(app.server.collabUrl, doc.id, doc.keys.view))).toBe(bodyXml(before))
+    expect(cspViolations([...writer.errors, ...reviewer.errors])).toEqual([])
+    expect([...writer.errors, ...reviewer.errors]).toEqual([])
+  })
+
+  it('keeps a thread whose passage was deleted, marked as on deleted text', async () => {
+    const { writer, reader } = await typedAndSeen(app, 'Cuts', { writer: 'edit', reader: 'view' }, 'Keep this. Drop that.')
+    await select(writer.page, 'Drop that.')
+    await writer.page.getByRole('button', { name: 'Comment', exact: true }).first().click()
+    await writer.page.getByLabel('Comment on “Drop that.”').fill('Really drop it?')
+    await writer.page.getByLabel('Comment on “Drop that.”').press('Control+Enter')
+    await thread(reader.page).waitFor()
+    // A view link reads the thread, and cannot answer it.
+    expect(await thread(reader.page).getByLabel('Reply').count()).toBe(0)
+
+    await writer.page.locator(EDITOR).click()
+    await writer.page.keyboard.press('Control+End')
+    for (let i = 0; i < ' Drop that.'.length; i++) await writer.page.keyboard.press('Backspace')
+    await reader.page.locator('.thread__deleted').waitFor()
+    expect(await thread(reader.page).locator('.thread__quote').textContent()).toBe('On deleted text: Drop that.')
+    expect(await reader.page.locator('.comment-mark').count()).toBe(0)
+  })
+})
