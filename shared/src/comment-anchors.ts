@@ -104,6 +104,12 @@ export class DocText {
     return { from, to }
   }
 
+  /** The Y.XmlText holding the character at `offset`, and the index of that character in it. */
+  locate(offset: number): { text: Y.XmlText; index: number } | undefined {
+    const found = this.#runAt(offset)
+    return found && { text: found.run.text, index: found.index }
+  }
+
   /** The run holding the character at `offset`, and the offset inside it. */
   #runAt(offset: number): { run: TextRun; index: number } | undefined {
     let low = 0

@@ -98,13 +98,14 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: { id: string }; Querystring: { format: ExportFormat } }>(
+  app.get<{ Params: { id: string }; Querystring: { format: ExportFormat; comments: 'true' | 'false' } }>(
     '/api/docs/:id/export',
     {
       preHandler: authorizer.require(),
       schema: {
         summary: "Export a document's current content",
-        description: 'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title.',
+        description:
+          'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title. `comments=true` adds the comment threads: a numbered mark after each passage and the threads as footnotes (Markdown, text) or an `<aside>` (HTML); JSON always carries them, as `comments` beside the content.',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,
@@ -112,6 +113,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
           type: 'object',
           properties: {
             format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'markdown' },
+            comments: { type: 'string', enum: ['true', 'false'], default: 'false' },
             key: { type: 'string' },
           },
         },
@@ -128,7 +130,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { meta } = request.access!
       const state = await rooms.state(meta.id)
-      const { title, exported } = await work.render(state, request.query.format)
+      const { title, exported } = await work.render(state, request.query.format, request.query.comments === 'true')
       return sendExport(reply, exported!, title)
     },
   )

@@ -110,24 +110,32 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
-  app.get<{ Params: VersionParams; Querystring: { format?: ExportFormat } }>(
+  app.get<{ Params: VersionParams; Querystring: { format?: ExportFormat; comments: 'true' | 'false' } }>(
     '/api/docs/:id/versions/:v',
     {
       preHandler: authorizer.require(),
       schema: {
         summary: "A version's metadata, or its content in a format",
-        description: 'Any valid key. Without `format`, the metadata and the title the version had; with it, the content as an attachment.',
+        description:
+          'Any valid key. Without `format`, the metadata and the title the version had; with it, the content as an attachment (with the comments the version had, as the document export gives them).',
         tags: ['versions'],
         security: bearer,
         params: versionParams,
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: [...EXPORT_FORMATS] }, key: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            format: { type: 'string', enum: [...EXPORT_FORMATS] },
+            comments: { type: 'string', enum: ['true', 'false'], default: 'false' },
+            key: { type: 'string' },
+          },
+        },
         response: { 200: { description: 'The metadata, or the content', anyOf: [versionDetail, { type: 'string' }] }, ...errors },
       },
     },
     async (request, reply) => {
       const { info, state } = await versionOf(request.access!.meta.id, request.params.v)
       const { format } = request.query
-      const { title, exported } = await work.render(state, format)
+      const { title, exported } = await work.render(state, format, request.query.comments === 'true')
       if (exported === undefined) return { ...info, title } satisfies VersionDetail
       return sendExport(reply, exported, title)
     },

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { CommentStatus, CommentThreadInfo, DiffBlock, ExportFormat } from '@quire/shared'
 import { changeComments, listThreads, type CommentChange, type CommentOutcome } from '../comments/comment-changes.js'
+import { markCommentedPassages, withCommentNotes, withThreads } from '../export/comment-notes.js'
 import type { DocumentFormats, Exported, ImportFormat } from '../export/formats.js'
 import { foldStored, initialState, readTitle } from '../sync/doc-fields.js'
 import { diffBlocks } from '../versions/diff.js'
@@ -31,11 +32,21 @@ export function documentTasks(formats: DocumentFormats) {
       return initialState(title, (doc) => formats.fill(doc, json))
     },
 
-    /** A state's title, and its content in `format` if one is asked for. */
-    render({ state, format }: { state: Uint8Array; format?: ExportFormat }): Rendered {
+    /**
+     * A state's title, and its content in `format` if one is asked for: with its comment threads
+     * as notes when `comments` is set, and always beside the content in JSON.
+     */
+    render({ state, format, comments = false }: { state: Uint8Array; format?: ExportFormat; comments?: boolean }): Rendered {
       return withDoc(state, (doc) => {
         const title = readTitle(doc)
-        return format === undefined ? { title } : { title, exported: formats.export(doc, format, title) }
+        if (format === undefined) return { title }
+        if (format === 'json') {
+          const exported = formats.export(doc, format, title)
+          return { title, exported: { ...exported, body: withThreads(exported.body, doc) } }
+        }
+        const notes = comments ? markCommentedPassages(doc) : []
+        const exported = formats.export(doc, format, title)
+        return { title, exported: { ...exported, body: withCommentNotes(format, exported.body, notes) } }
       })
     },
 

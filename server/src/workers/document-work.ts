@@ -26,8 +26,8 @@ export class DocumentWork {
     return this.#run('import', input)
   }
 
-  render(state: Uint8Array, format?: ExportFormat): Promise<Rendered> {
-    return this.#run('render', { state, format })
+  render(state: Uint8Array, format?: ExportFormat, comments = false): Promise<Rendered> {
+    return this.#run('render', { state, format, comments })
   }
 
   diff(before: Uint8Array, after: Uint8Array): Promise<DiffBlock[]> {

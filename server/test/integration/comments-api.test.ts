@@ -204,3 +204,69 @@ describe('the comments API', () => {
     expect(Object.keys(paths['/api/docs/{id}/comments/{thread}/messages/{message}']!).sort()).toEqual(['delete', 'patch'])
   })
 })
+
+describe('exports with comments', () => {
+  /** A document with two threads, one answered and one resolved, started through the API. */
+  async function commented(): Promise<{ doc: TestDoc; editor: TestClient; first: CommentThreadInfo }> {
+    const { doc, editor } = await docWithText('Alpha **beta** gamma. Delta.')
+    const start = async (quote: string, text: string) =>
+      (await (
+        await api(`/api/docs/${doc.id}/comments`, { method: 'POST', key: doc.keys.comment, body: { quote, text, author: { name: 'Ada' } } })
+      ).json()) as CommentThreadInfo
+    const first = await start('beta', 'Is <b>this</b> *right*?')
+    await api(`/api/docs/${doc.id}/comments/${first.id}/replies`, { method: 'POST', key: doc.keys.edit, body: { text: 'Yes.', author: { name: 'Bo' } } })
+    const second = await start('Delta', 'Drop it.')
+    await api(`/api/docs/${doc.id}/comments/${second.id}/resolve`, { method: 'POST', key: doc.keys.edit, body: { author: { name: 'Bo' } } })
+    return { doc, editor, first }
+  }
+  const exported = async (doc: TestDoc, query: string) => (await api(`/api/docs/${doc.id}/export?${query}`, { key: doc.keys.view })).text()
+
+  it('puts footnotes in Markdown, and nothing without comments=true', async () => {
+    const { doc, editor } = await commented()
+    expect(await exported(doc, 'format=markdown')).toBe('Alpha **beta** gamma. Delta.')
+    const markdown = await exported(doc, 'format=markdown&comments=true')
+    expect(markdown).toContain('Alpha **beta[^1]** gamma. Delta[^2].')
+    expect(markdown).toMatch(
+      /\n\n\[\^1\]: “beta”: \*\*Ada\*\* \(\d{4}-\d\d-\d\d\): Is \\<b\\>this\\<\/b\\> \\\*right\\\*\? — \*\*Bo\*\* \(\d{4}-\d\d-\d\d\): Yes\.\n/,
+    )
+    expect(markdown).toMatch(/\[\^2\]: “Delta” \(resolved by Bo\): \*\*Ada\*\*/)
+    expect(await exported(doc, 'format=text&comments=true')).toContain('Alpha beta[1] gamma. Delta[2].\n\nComments\n\n[1] “beta”\n    Ada (')
+    editor.destroy()
+  })
+
+  it('puts an <aside> in HTML, its text escaped', async () => {
+    const { doc, editor } = await commented()
+    const html = await exported(doc, 'format=html&comments=true')
+    expect(html).toContain('<strong>beta<sup class="comment-ref"><a href="#comment-1" id="comment-ref-1">1</a></sup></strong>')
+    expect(html).toMatch(/<aside class="comments" aria-label="Comments"><h2>Comments<\/h2><ol><li id="comment-1">/)
+    expect(html).toContain('Is &lt;b&gt;this&lt;/b&gt; *right*?')
+    expect(html).not.toContain('<b>this</b>')
+    expect(html.indexOf('<aside')).toBeLessThan(html.indexOf('</body>'))
+    editor.destroy()
+  })
+
+  it('carries the threads in JSON, beside the content', async () => {
+    const { doc, editor, first } = await commented()
+    const json = JSON.parse(await exported(doc, 'format=json')) as { type: string; comments: CommentThreadInfo[] }
+    expect(json.type).toBe('doc')
+    expect(json.comments.map(({ id, quote, resolved }) => [id === first.id, quote, resolved])).toEqual([
+      [true, 'beta', false],
+      [false, 'Delta', true],
+    ])
+    editor.destroy()
+  })
+
+  it('gives a version the comments it had', async () => {
+    const { doc, editor, first } = await commented()
+    const saved = await api(`/api/docs/${doc.id}/versions`, { method: 'POST', key: doc.keys.edit, body: { name: 'Reviewed' } })
+    const { v } = (await saved.json()) as { v: number }
+    expect((await api(`/api/docs/${doc.id}/comments/${first.id}`, { method: 'DELETE', key: doc.keys.owner })).status).toBe(204)
+    expect(await threadsOf(doc, 'all')).toHaveLength(1)
+    const version = JSON.parse(await (await api(`/api/docs/${doc.id}/versions/${v}?format=json`, { key: doc.keys.view })).text()) as {
+      comments: CommentThreadInfo[]
+    }
+    expect(version.comments.map(({ quote }) => quote)).toEqual(['beta', 'Delta'])
+    expect(await (await api(`/api/docs/${doc.id}/versions/${v}?format=markdown&comments=true`, { key: doc.keys.view })).text()).toContain('beta[^1]')
+    editor.destroy()
+  })
+})
