@@ -95,6 +95,34 @@ describe('comments', () => {
     expect([...writer.errors, ...reviewer.errors]).toEqual([])
   })
 
+  it('a restore in the editor brings back the comments the version had, and its undo takes them back', async () => {
+    const { doc, writer, reader } = await typedAndSeen(app, 'Draft', { writer: 'owner', reader: 'view' }, 'An early sentence.')
+    const api = (path: string, key: string, body?: unknown, method = 'POST') =>
+      fetch(`${app.server.url}/api/docs/${doc.id}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+    const { id } = (await (await api('/comments', doc.keys.comment, { quote: 'early', text: 'Keep this?' })).json()) as CommentThreadInfo
+    await thread(writer.page).waitFor()
+    await waitForStatus(writer.page, 'saved')
+    expect((await api('/versions', doc.keys.edit, { name: 'Commented' })).status).toBe(201)
+    expect((await api(`/comments/${id}`, doc.keys.owner, undefined, 'DELETE')).status).toBe(204)
+    await thread(writer.page).waitFor({ state: 'detached' })
+
+    await writer.page.getByRole('button', { name: 'History', exact: true }).click()
+    const panel = writer.page.getByRole('complementary', { name: 'History' })
+    await panel.locator('.version', { hasText: 'Commented' }).click()
+    await panel.getByRole('button', { name: 'Restore this version' }).click()
+    await thread(writer.page).locator('.message', { hasText: 'Keep this?' }).waitFor()
+    await thread(reader.page).locator('.message', { hasText: 'Keep this?' }).waitFor()
+    expect(await reader.page.locator('.comment-mark').textContent()).toBe('early')
+
+    await writer.page.locator(EDITOR).click()
+    await writer.page.keyboard.press('Control+z')
+    await thread(reader.page).waitFor({ state: 'detached' })
+  })
+
   it('keeps a thread whose passage was deleted, marked as on deleted text', async () => {
     const { writer, reader } = await typedAndSeen(app, 'Cuts', { writer: 'edit', reader: 'view' }, 'Keep this. Drop that.')
     await select(writer.page, 'Drop that.')

@@ -110,6 +110,8 @@ export interface CommentThreadInfo {
   quote: string
   /** The text the thread covers now; null once that passage was deleted ("on deleted text"). */
   anchoredText: string | null
+  /** Where that text is in the document's plain text (its text blocks joined by line breaks); null with it. */
+  range: { from: number; to: number } | null
   author: string
   color: string
   createdAt: string

@@ -4,3 +4,4 @@
  */
 export * from './comment-anchors.js'
 export * from './comment-threads.js'
+export * from './comment-restore.js'

@@ -45,6 +45,7 @@ export function threadInfo(thread: CommentThread, text: DocText): CommentThreadI
     id: thread.id,
     quote: thread.quote,
     anchoredText: thread.range ? text.slice(thread.range) : null,
+    range: thread.range,
     author: thread.author,
     color: thread.color,
     createdAt: time(thread.createdAt)!,

@@ -38,11 +38,17 @@ const message = {
 
 const thread = {
   type: 'object',
-  required: ['id', 'quote', 'anchoredText', 'author', 'color', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'messages'],
+  required: ['id', 'quote', 'anchoredText', 'range', 'author', 'color', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'messages'],
   properties: {
     id: { type: 'string' },
     quote: { type: 'string', description: 'The passage as quoted when the thread started' },
     anchoredText: { type: ['string', 'null'], description: 'What the thread covers now; null once that passage was deleted' },
+    range: {
+      type: ['object', 'null'],
+      description: "Where that is in the document's plain text (its text blocks joined by line breaks)",
+      required: ['from', 'to'],
+      properties: { from: { type: 'integer' }, to: { type: 'integer' } },
+    },
     author: { type: 'string' },
     color: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },

@@ -1,6 +1,7 @@
 import { diffArrays } from 'diff'
 import * as Y from 'yjs'
 import { CONTENT_FIELD, TITLE_FIELD } from '@quire/shared'
+import { readThreads, restoreThreads } from '@quire/shared/comments'
 
 /** The origin of a restore's transactions. */
 export const RESTORE_ORIGIN = 'restore'
@@ -31,7 +32,7 @@ interface Hunk {
 }
 
 /**
- * The changes that make `current` hold the content and title of a version, as new changes on
+ * The changes that make `current` hold the content, title and comments of a version, as new changes on
  * top of it: never a swap of state that a client's copy could undo, so live editors see them
  * arrive like any edit and offline copies merge with them. Only the blocks that differ are
  * replaced, so a restore costs what it changes and leaves few deleted blocks behind.
@@ -64,6 +65,8 @@ export function restoreUpdates(current: Y.Doc, versionState: Uint8Array): Restor
         title.insert(0, wantedTitle)
       }, RESTORE_ORIGIN)
     }
+    // The version's comments, on the text just brought back.
+    restoreThreads(scratch, readThreads(version), RESTORE_ORIGIN)
     return { updates, bytes: Y.encodeStateAsUpdate(scratch).length }
   } finally {
     version.destroy()

@@ -174,3 +174,32 @@ describe('comment threads', () => {
     expect(refusal(() => addReply(doc, 'missing', { author, text: 'hi', now: 1 }))).toBe('no_thread')
   })
 })
+
+describe('a restore', () => {
+  it('brings back the threads a version had, on the restored text, and only those', async () => {
+    const { restoreUpdates } = await import('../../src/versions/restore.js')
+    const doc = docOf('First point.', 'Second point.')
+    const kept = commentOn(doc, 'First', 1, 'Kept as it was.')
+    const answered = commentOn(doc, 'Second', 1, 'Answered later.')
+    const removed = commentOn(doc, 'point', 2, 'Deleted later.')
+    const version = Y.encodeStateAsUpdate(doc)
+    const then = readThreads(doc)
+
+    addReply(doc, answered, { author, text: 'A later answer.', now: 5 })
+    deleteThread(doc, removed)
+    const added = commentOn(doc, 'point', 1, 'Added later.')
+    contentOf(doc).delete(1, 1)
+    const paragraph = new Y.XmlElement('paragraph')
+    paragraph.insert(0, [new Y.XmlText('Second point, rewritten.')])
+    contentOf(doc).insert(1, [paragraph])
+
+    for (const update of restoreUpdates(doc, version).updates) Y.applyUpdate(doc, update)
+    const now = readThreads(doc)
+    expect(now.map(({ id }) => id).sort()).toEqual([kept, answered, removed].sort())
+    expect(now.some(({ id }) => id === added)).toBe(false)
+    for (const thread of then) {
+      expect(covered(doc, thread.id)).toBe(thread.quote)
+      expect(now.find(({ id }) => id === thread.id)!.messages.map(({ text }) => text)).toEqual(thread.messages.map(({ text }) => text))
+    }
+  })
+})
