@@ -1,10 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { CommentThreadInfo } from '@quire/shared'
+import { readThreads } from '@quire/shared/comments'
+import { startChildServer, type ChildServer } from '../../server/test/helpers/child-server.js'
 import { serverState } from '../../server/test/helpers/clients.js'
-import { EDITOR, bodyXml, editorText, setName, waitForStatus } from './helpers/app.js'
-import { appWithBrowser, cspViolations, typedAndSeen } from './helpers/browser.js'
+import { createDoc } from '../../server/test/helpers/server.js'
+import { waitFor } from '../../server/test/helpers/wait.js'
+import { EDITOR, bodyXml, docLinkFor, editorText, setName, waitForStatus, waitForStatusLabel, waitForText } from './helpers/app.js'
+import { appWithBrowser, cspViolations, launchBrowser, openPage, typedAndSeen } from './helpers/browser.js'
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/comments.png', import.meta.url))
 
@@ -139,5 +146,47 @@ describe('comments', () => {
     await reader.page.locator('.thread__deleted').waitFor()
     expect(await thread(reader.page).locator('.thread__quote').textContent()).toBe('On deleted text: Drop that.')
     expect(await reader.page.locator('.comment-mark').count()).toBe(0)
+  })
+})
+
+describe('a comment made offline', () => {
+  it('is kept on the device with the server stopped, and arrives once it is back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'quire-e2e-comments-'))
+    let server: ChildServer = await startChildServer({ DATA_DIR: dataDir, PORT: '0' })
+    const browser = await launchBrowser()
+    const stop = async () => {
+      server.process.kill('SIGTERM')
+      await server.exited
+    }
+    try {
+      const doc = await createDoc(server.url, { title: 'Offline review', content: 'Read this on the train.' })
+      const reviewer = await openPage(await browser.newContext(), docLinkFor(server.url, doc.id, doc.keys.comment))
+      await waitForText(reviewer.page, ['Read this on the train.'])
+      await waitForStatus(reviewer.page, 'saved')
+
+      const port = new URL(server.url).port
+      await stop()
+      await waitForStatus(reviewer.page, 'offline')
+      await select(reviewer.page, 'train')
+      await reviewer.page.getByRole('button', { name: 'Comment', exact: true }).first().click()
+      await reviewer.page.getByLabel('Comment on “train”').fill('Written with no connection.')
+      await reviewer.page.getByLabel('Comment on “train”').press('Control+Enter')
+      await thread(reviewer.page).waitFor()
+      await waitForStatusLabel(reviewer.page, 'Offline — changes kept on this device')
+
+      server = await startChildServer({ DATA_DIR: dataDir, PORT: port })
+      await waitForStatus(reviewer.page, 'saved', 40_000)
+      const stored = await waitFor('the comment on the server', async () => {
+        const threads = readThreads(await serverState(server.collabUrl, doc.id, doc.keys.view))
+        return threads.length === 1 && threads
+      })
+      expect(stored[0]!.messages[0]!.text).toBe('Written with no connection.')
+      expect(stored[0]!.quote).toBe('train')
+      expect(reviewer.errors.filter((error) => !/ERR_CONNECTION_REFUSED|WebSocket/.test(error))).toEqual([])
+    } finally {
+      await browser.close()
+      if (server.process.exitCode === null) await stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
