@@ -65,7 +65,7 @@ export function createDocComments({ doc, role, identity, awareness }: DocComment
     ? h(
         'button',
         {
-          class: 'button button--ghost',
+          class: 'button button--ghost comment-button',
           attrs: { type: 'button', 'aria-keyshortcuts': 'Control+Alt+M', title: 'Comment on the selected text (Ctrl+Alt+M)', 'aria-controls': 'comments' },
           on: { mousedown: (event) => event.preventDefault(), click: () => startThread() },
         },

@@ -170,9 +170,10 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
       title.heading,
       title.input,
       writer ? null : h('span', { class: 'badge badge--view', text: role === 'comment' ? 'Comment only' : 'View only' }),
-      h('div', { class: 'doc-header__actions' }, comments.button, historyButton, download, shareButton),
+      h('div', { class: 'doc-header__actions' }, historyButton, download, shareButton),
     ),
-    h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, nameField.element),
+    // Comment sits with who is here: the title row keeps its room for the title.
+    h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, comments.button, nameField.element),
     toolbar,
   )
   const main = h('main', { class: 'doc-main doc-main--comments', attrs: { id: 'main' } }, alerts, editorHost, comments.attach(editor))

@@ -275,14 +275,9 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
       if (caret && focused instanceof HTMLTextAreaElement) focused.setSelectionRange(caret[0]!, caret[1]!)
     }
     for (const id of drafts.keys()) if (!threads.some((thread) => thread.id === id)) drafts.delete(id)
-    if (shown.length === 0 && composer.childElementCount === 0) {
-      list.append(
-        h('li', {
-          class: 'comments__empty',
-          text: canComment ? 'No comments yet. Select a passage and press Comment (Ctrl+Alt+M).' : 'No comments yet.',
-        }),
-      )
-    }
+    // Nothing to show until there is a thread, a comment being written or something to say.
+    element.hidden = threads.length === 0 && composer.childElementCount === 0 && notice.textContent === ''
+    if (shown.length === 0 && composer.childElementCount === 0) list.append(h('li', { class: 'comments__empty', text: 'No open comments.' }))
     layout()
   }
 
@@ -316,6 +311,7 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
       if (!canComment) return
       if (quote === undefined) {
         notice.textContent = 'Select the passage to comment on first.'
+        draw()
         return
       }
       const field = h('textarea', { class: 'field__input', attrs: { 'aria-label': `Comment on “${quote}”`, placeholder: 'Add a comment…' } })
@@ -358,6 +354,7 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
     layout,
     say(text) {
       notice.textContent = text
+      draw()
     },
     destroy() {
       clearInterval(clock)
