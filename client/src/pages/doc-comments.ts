@@ -3,6 +3,7 @@ import type * as Y from 'yjs'
 import { canComment, type Role } from '@quire/shared'
 import {
   addReply,
+  commentsOf,
   CommentError,
   createThread,
   deleteMessage,
@@ -106,6 +107,8 @@ export function createDocComments({ doc, role, identity, awareness }: DocComment
   let shown = ''
   const refresh = () => {
     scheduled = 0
+    // A document without threads (most of them) costs its typing nothing more.
+    if (threads.length === 0 && commentsOf(doc).size === 0 && shown !== '') return
     threads = readThreads(doc).sort((a, b) => (a.range?.from ?? Infinity) - (b.range?.from ?? Infinity) || a.createdAt - b.createdAt)
     // The panel is drawn again only when what it shows changed, not at every keystroke.
     const seen = JSON.stringify(threads.map(({ range, anchor: _anchor, ...shownPart }) => ({ ...shownPart, deleted: range === null })))
