@@ -49,8 +49,15 @@ describe('comments', () => {
       writer,
       reader: reviewer,
     } = await typedAndSeen(app, 'Release plan', { writer: 'edit', reader: 'comment' }, 'Ship the release on Friday after review.')
-    await setName(writer.page, 'Ada')
-    await setName(reviewer.page, 'Grace')
+    // Chosen names and colours, so that the README's picture changes only when the page does.
+    for (const [page, identity] of [
+      [writer.page, { name: 'Ada', color: '#2d6cb5', colorChosen: true }],
+      [reviewer.page, { name: 'Grace', color: '#b03a6b', colorChosen: true }],
+    ] as const) {
+      await page.evaluate((stored) => localStorage.setItem('quire.identity', stored), JSON.stringify(identity))
+      await page.reload()
+      await waitForStatus(page, 'saved')
+    }
     await expect(reviewer.page.locator('.badge--view').textContent()).resolves.toBe('Comment only')
     expect(await reviewer.page.locator(EDITOR).getAttribute('contenteditable')).toBe('false')
 
