@@ -5,6 +5,7 @@
 import type { AnyExtension } from '@tiptap/core'
 import { Link } from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
+import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table'
 import StarterKit from '@tiptap/starter-kit'
 
 /** The only link targets a document keeps: no `javascript:`, no `data:`. */
@@ -25,7 +26,7 @@ export function isAllowedLink(href: unknown): href is string {
  */
 const BoundedLink = Link.extend({ inclusive: () => false })
 
-/** StarterKit (without its undo history: collaboration brings its own) and task lists. */
+/** StarterKit (without its undo history: collaboration brings its own), task lists and tables. */
 export function documentExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({ undoRedo: false, link: false }),
@@ -37,5 +38,9 @@ export function documentExtensions(): AnyExtension[] {
     }),
     TaskList,
     TaskItem.configure({ nested: true }),
+    Table,
+    TableRow,
+    TableHeader,
+    TableCell,
   ]
 }

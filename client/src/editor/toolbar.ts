@@ -12,7 +12,9 @@ interface Action {
   icon?: IconName
   /** Keys as written in the tooltip, with Mod for Ctrl or ⌘. */
   shortcut?: string
-  run(editor: Editor): void
+  /** For a button that opens a menu. */
+  menu?: boolean
+  run(editor: Editor, button: HTMLButtonElement): void
   active?(editor: Editor): boolean
   enabled?(editor: Editor): boolean
 }
@@ -107,10 +109,31 @@ function actions(onEditLink: () => void): Action[][] {
       { label: 'Divider', icon: 'horizontalRule', run: (e) => e.chain().focus().setHorizontalRule().run() },
     ],
     [
+      {
+        label: 'Insert table',
+        icon: 'table',
+        run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+        enabled: (e) => e.can().insertTable(),
+      },
+      { label: 'Table options', icon: 'tableOptions', menu: true, run: openTableMenu, enabled: (e) => e.isActive('table') },
+    ],
+    [
       { label: 'Undo', icon: 'undo', shortcut: 'Mod-Z', run: (e) => e.chain().focus().undo().run(), enabled: (e) => e.can().undo() },
       { label: 'Redo', icon: 'redo', shortcut: 'Mod-Shift-Z', run: (e) => e.chain().focus().redo().run(), enabled: (e) => e.can().redo() },
     ],
   ]
+}
+
+const tableMenus = new WeakMap<HTMLElement, Promise<{ open(): void }>>()
+
+/** The table menu's code loads on its first opening (see table-menu.ts). */
+function openTableMenu(editor: Editor, button: HTMLButtonElement): void {
+  let menu = tableMenus.get(button)
+  if (!menu) {
+    menu = import('./table-menu.js').then(({ createTableMenu }) => createTableMenu(editor, button))
+    tableMenus.set(button, menu)
+  }
+  void menu.then((loaded) => loaded.open())
 }
 
 function shortcutText(shortcut: string): string {
@@ -136,8 +159,15 @@ export function createToolbar(editor: Editor, onEditLink: () => void): HTMLEleme
         'button',
         {
           class: `toolbar__button${action.look ? ` toolbar__button--${action.look}` : ''}`,
-          attrs: { type: 'button', 'aria-label': action.label, title: hint, tabindex: buttons.length === 0 ? 0 : -1 },
-          on: { click: () => (action.enabled?.(editor) ?? true) && action.run(editor) },
+          attrs: {
+            type: 'button',
+            'aria-label': action.label,
+            title: hint,
+            tabindex: buttons.length === 0 ? 0 : -1,
+            'aria-haspopup': action.menu ? 'menu' : undefined,
+            'aria-expanded': action.menu ? 'false' : undefined,
+          },
+          on: { click: () => (action.enabled?.(editor) ?? true) && action.run(editor, button) },
         },
         action.icon ? icon(action.icon) : h('span', { text: action.glyph ?? '', attrs: { 'aria-hidden': 'true' } }),
       )

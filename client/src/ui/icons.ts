@@ -9,6 +9,8 @@ const ICONS = {
   blockquote: ['M4 5v10', 'M8 6h9', 'M8 10h9', 'M8 14h6'],
   codeBlock: ['M3 3.5h14v13H3z', 'M7.5 8l-2 2 2 2', 'M12.5 8l2 2-2 2'],
   horizontalRule: ['M3 10h14', 'M6 5.5h8', 'M6 14.5h8'],
+  table: ['M3 4h14v12H3z', 'M3 8h14', 'M3 12h14', 'M10 4v12'],
+  tableOptions: ['M3 4h14v12H3z', 'M3 8h14', 'M8 8v8', 'M11 12h4', 'M13 10v4'],
   undo: ['M7 4.5L3.5 8 7 11.5', 'M4 8h7.5a4.5 4.5 0 0 1 0 9H8'],
   redo: ['M13 4.5L16.5 8 13 11.5', 'M16 8H8.5a4.5 4.5 0 0 0 0 9H12'],
   share: ['M10 3v9', 'M6.5 6.5L10 3l3.5 3.5', 'M4 10v6h12v-6'],

@@ -1,6 +1,7 @@
 import { getSchema, getTextSerializersFromSchema, type AnyExtension, type JSONContent, type Mark } from '@tiptap/core'
 import { generateHTML, generateJSON } from '@tiptap/html/server'
 import { boundedMarkdown } from './markdown.js'
+import { markdownTables } from './markdown-tables.js'
 import { Node, type Schema } from '@tiptap/pm/model'
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
@@ -33,7 +34,13 @@ const CONTENT_TYPES: Record<ExportFormat, { contentType: string; extension: stri
 export class DocumentFormats {
   readonly #extensions: AnyExtension[] = documentExtensions()
   readonly #schema: Schema = getSchema(this.#extensions)
-  readonly #markdown = boundedMarkdown(markdownExtensions(this.#extensions))
+  readonly #markdown = boundedMarkdown(
+    markdownTables(
+      markdownExtensions(this.#extensions),
+      (table) => generateHTML({ type: 'doc', content: [table] }, this.#extensions),
+      (html) => generateJSON(html, this.#extensions).content ?? [],
+    ),
+  )
   readonly #textSerializers = getTextSerializersFromSchema(this.#schema)
 
   /**
@@ -85,8 +92,11 @@ export class DocumentFormats {
     const blocks: string[][] = []
     doc.forEach((top) => {
       const lines: string[] = []
-      const add = (node: Node) => lines.push(node.textBetween(0, node.content.size, '', leafText))
+      const textOf = (node: Node) => node.textBetween(0, node.content.size, '', leafText)
+      const add = (node: Node) => lines.push(textOf(node))
       if (top.isTextblock) add(top)
+      // A table row is one line, its cells apart by a tab (as a spreadsheet pastes them).
+      else if (top.type.name === 'table') top.forEach((row) => lines.push(cellTexts(row, textOf).join('\t')))
       else top.descendants((node) => (node.isTextblock ? (add(node), false) : true))
       if (lines.length > 0) blocks.push(lines)
     })
@@ -121,6 +131,17 @@ export class DocumentFormats {
   fill(doc: Y.Doc, json: JSONContent): void {
     prosemirrorToYXmlFragment(Node.fromJSON(this.#schema, json), doc.getXmlFragment(CONTENT_FIELD))
   }
+}
+
+/** The text of each cell of a table row, its blocks joined by a space. */
+function cellTexts(row: Node, textOf: (node: Node) => string): string[] {
+  const cells: string[] = []
+  row.forEach((cell) => {
+    const parts: string[] = []
+    cell.descendants((node) => (node.isTextblock ? (parts.push(textOf(node)), false) : true))
+    cells.push(parts.join(' '))
+  })
+  return cells
 }
 
 /** Underlined text in Markdown: HTML's `<u>…</u>`, or Tiptap's own `++…++` on import. */

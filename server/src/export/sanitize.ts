@@ -7,6 +7,26 @@ type Rule = (value: unknown) => unknown
 
 const ORDERED_LIST_TYPES = ['1', 'a', 'A', 'i', 'I']
 
+const MAX_SPAN = 100
+const MAX_COLUMN_WIDTH = 10_000
+
+const span: Rule = (value) => (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_SPAN ? value : undefined)
+
+/** Column widths in pixels, one per spanned column (a resized column), or nothing. */
+const columnWidths: Rule = (value) =>
+  Array.isArray(value) &&
+  value.length <= MAX_SPAN &&
+  value.every((width) => width === null || (Number.isInteger(width) && width > 0 && width <= MAX_COLUMN_WIDTH))
+    ? value
+    : undefined
+
+const CELL_RULES: Record<string, Rule> = {
+  colspan: span,
+  rowspan: span,
+  colwidth: columnWidths,
+  align: (value) => (['left', 'center', 'right'].includes(value as string) ? value : undefined),
+}
+
 /**
  * The attributes a document may carry, each with what it may hold: anything else, and any
  * attribute not named here, is dropped (the schema's default takes its place).
@@ -20,6 +40,8 @@ const ATTRIBUTE_RULES: Record<string, Record<string, Rule>> = {
   codeBlock: { language: (value) => (typeof value === 'string' && /^[\w+#.-]{1,40}$/.test(value) ? value : undefined) },
   taskItem: { checked: (value) => value === true },
   link: { href: (value) => (isAllowedLink(value) ? value : undefined) },
+  tableCell: CELL_RULES,
+  tableHeader: CELL_RULES,
 }
 
 /** Marks that mean nothing without an attribute: a link without a valid address is no link. */
