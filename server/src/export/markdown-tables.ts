@@ -1,4 +1,4 @@
-import { Extension, type AnyExtension, type JSONContent, type MarkdownRendererHelpers } from '@tiptap/core'
+import { Extension, getExtensionField, type AnyExtension, type JSONContent, type MarkdownRendererHelpers, type MarkdownTokenizer } from '@tiptap/core'
 
 /** Renders a table node alone as HTML (the schema's own rendering). */
 export type TableToHtml = (table: JSONContent) => string
@@ -37,6 +37,21 @@ function gfmTable(table: JSONContent, helpers: MarkdownRendererHelpers): string 
   return [line(all(header)), line(rule), ...rows.slice(1).map((row) => line(all(row)))].join('\n')
 }
 
+/** The first `count` lines of `src`, found without splitting the rest. */
+function firstLines(src: string, count: number): string {
+  let end = -1
+  for (let line = 0; line < count; line++) {
+    end = src.indexOf('\n', end + 1)
+    if (end === -1) return src
+  }
+  return src.slice(0, end)
+}
+
+function startOf(tokenizer: MarkdownTokenizer, src: string): number {
+  const { start } = tokenizer
+  return typeof start === 'function' ? start(src) : start === undefined ? -1 : src.indexOf(start)
+}
+
 /**
  * Tables in Markdown: as GFM tables when GFM can hold them, otherwise as the table's HTML (one
  * line: a blank line would end Markdown's HTML block), which Markdown allows between blocks.
@@ -44,14 +59,17 @@ function gfmTable(table: JSONContent, helpers: MarkdownRendererHelpers): string 
  * `fromHtml` (the Markdown parser alone would keep them as literal text).
  */
 export function markdownTables(extensions: AnyExtension[], toHtml: TableToHtml, fromHtml: HtmlToNodes): AnyExtension[] {
-  const tables = extensions.map((extension) =>
-    extension.name === 'table'
-      ? extension.extend({
-          renderMarkdown: (node: JSONContent, helpers: MarkdownRendererHelpers) =>
-            isGfmTable(node) ? gfmTable(node, helpers) : toHtml(node).replace(/\n/g, '&#10;'),
-        })
-      : extension,
-  )
+  const tables = extensions.map((extension) => {
+    if (extension.name !== 'table') return extension
+    const tokenizer = getExtensionField<MarkdownTokenizer | undefined>(extension, 'markdownTokenizer')
+    return extension.extend({
+      renderMarkdown: (node: JSONContent, helpers: MarkdownRendererHelpers) =>
+        isGfmTable(node) ? gfmTable(node, helpers) : toHtml(node).replace(/\n/g, '&#10;'),
+      // Tiptap's `start` splits the whole rest of the document into lines, at every paragraph:
+      // quadratic in a long document. It only ever looks at the first two lines.
+      ...(tokenizer ? { markdownTokenizer: { ...tokenizer, start: (src: string) => startOf(tokenizer, firstLines(src, 2)) } } : {}),
+    })
+  })
   const htmlTables = Extension.create({
     name: 'htmlTableBlock',
     markdownTokenName: 'html',
