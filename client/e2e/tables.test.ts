@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { docxText } from '../../server/test/helpers/libreoffice.js'
 import { createDoc } from '../../server/test/helpers/server.js'
-import { EDITOR, docLinkFor, typeAtEnd, waitForText } from './helpers/app.js'
+import { EDITOR, docLinkFor, typeAtEnd, waitForStatus, waitForText } from './helpers/app.js'
 import { appWithBrowser, openPage } from './helpers/browser.js'
 
 /** The text of each cell of the first table on a page, row by row, without others' carets. */
@@ -15,7 +17,7 @@ describe('tables', () => {
 
   it('one person inserts a table and types in its cells (Tab moves on), the other sees it, rows and columns change from the menu', async () => {
     const doc = await createDoc(app.server.url, { title: 'Rota' })
-    const ada = (await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.owner))).page
+    const ada = (await openPage(await app.browser.newContext({ acceptDownloads: true }), docLinkFor(app.server.url, doc.id, doc.keys.owner))).page
     const grace = (await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.edit))).page
     await grace.locator(EDITOR).waitFor()
 
@@ -65,5 +67,16 @@ describe('tables', () => {
       await waitForText(page, ['Cleo'])
       expect(await page.evaluate(tableCells, EDITOR)).toEqual(expected)
     }
+
+    // The Word download holds the table: LibreOffice reads its cells in order.
+    await waitForStatus(ada, 'saved')
+    await ada.getByRole('button', { name: 'Download' }).click()
+    const [download] = await Promise.all([ada.waitForEvent('download'), ada.getByRole('menuitem', { name: 'Word (.docx)' }).click()])
+    expect(download.suggestedFilename()).toBe('rota.docx')
+    const lines = (await docxText(await readFile(await download.path())))
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+    expect(lines).toEqual(['Rota', 'Who does what:', ...expected.flat().filter(Boolean)])
   })
 })

@@ -25,7 +25,7 @@ Commands:
   backup <dir>              write every document and its versions to a new directory <dir>
   restore <dir>             bring a backup back into an empty store (of either kind)
   list                      list the documents
-  export <id>               print a document (--format markdown|html|json|text)
+  export <id>               print a document (--format markdown|html|json|text|docx)
   compact                   fold every document's log into its base
 
 Options:
@@ -116,7 +116,8 @@ async function main(argv: string[]): Promise<void> {
             return (await exportFromStore(store, new DocumentFormats(), argument!, format))?.body
           })
       if (body === undefined) throw new UsageError(`there is no document ${argument}`)
-      process.stdout.write(body.endsWith('\n') ? body : body + '\n')
+      // A Word file goes out as its bytes; text ends with a newline.
+      process.stdout.write(typeof body !== 'string' || body.endsWith('\n') ? body : body + '\n')
       return
     }
     case 'compact': {

@@ -30,7 +30,7 @@ export interface DocInfo {
   updatedAt: string
 }
 
-export const EXPORT_FORMATS = ['markdown', 'html', 'json', 'text'] as const
+export const EXPORT_FORMATS = ['markdown', 'html', 'json', 'text', 'docx'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** The body of every error answer. */

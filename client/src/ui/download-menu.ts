@@ -6,6 +6,7 @@ import { icon } from './icons.js'
 export const DOWNLOAD_FORMATS: { format: ExportFormat; label: string; extension: string }[] = [
   { format: 'markdown', label: 'Markdown (.md)', extension: 'md' },
   { format: 'html', label: 'Web page (.html)', extension: 'html' },
+  { format: 'docx', label: 'Word (.docx)', extension: 'docx' },
 ]
 
 /** A file name from a title: letters, digits and dashes, never empty. */

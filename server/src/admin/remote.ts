@@ -54,11 +54,11 @@ export class Remote {
     return (await this.#fetch('/api/admin/docs')).json() as Promise<Listed[]>
   }
 
-  async export(id: string, format: ExportFormat): Promise<string | undefined> {
+  async export(id: string, format: ExportFormat): Promise<string | Uint8Array | undefined> {
     const response = await fetch(`${this.#base}/api/admin/docs/${id}/export?format=${format}`, { headers: { authorization: `Bearer ${this.#token}` } })
     if (response.status === 404) return undefined
     if (!response.ok) throw new BackupError(`the server answered ${response.status}`)
-    return response.text()
+    return format === 'docx' ? new Uint8Array(await response.arrayBuffer()) : response.text()
   }
 
   async compact(): Promise<number> {

@@ -27,7 +27,7 @@ export async function exportFromStore(store: DocStore, formats: DocumentFormats,
   if (!(await store.getMeta(id))) return undefined
   const doc = new Y.Doc()
   applyStored(doc, await store.loadDoc(id), Origin.load, () => {})
-  const exported = formats.export(doc, format, readTitle(doc))
+  const exported = formats.exportAny(doc, format, readTitle(doc))
   doc.destroy()
-  return exported
+  return await exported
 }

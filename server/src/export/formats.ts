@@ -2,6 +2,7 @@ import { getSchema, getTextSerializersFromSchema, type AnyExtension, type JSONCo
 import { generateHTML, generateJSON } from '@tiptap/html/server'
 import { boundedMarkdown } from './markdown.js'
 import { markdownTables } from './markdown-tables.js'
+import { toDocx } from './docx.js'
 import { Node, type Schema } from '@tiptap/pm/model'
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
@@ -13,8 +14,11 @@ import { fragmentToJSON } from './y-to-json.js'
 
 export type ImportFormat = 'markdown' | 'html'
 
+/** The formats written as text (a Word file is bytes, and is written asynchronously). */
+export type TextFormat = Exclude<ExportFormat, 'docx'>
+
 export interface Exported {
-  body: string
+  body: string | Uint8Array
   contentType: string
   extension: string
 }
@@ -24,6 +28,7 @@ const CONTENT_TYPES: Record<ExportFormat, { contentType: string; extension: stri
   html: { contentType: 'text/html; charset=utf-8', extension: 'html' },
   json: { contentType: 'application/json; charset=utf-8', extension: 'json' },
   text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
+  docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
 }
 
 /**
@@ -51,12 +56,22 @@ export class DocumentFormats {
     return sanitizeDoc(fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), this.#schema), this.#schema).doc
   }
 
-  export(doc: Y.Doc, format: ExportFormat, title: string): Exported {
+  export(doc: Y.Doc, format: TextFormat, title: string): Exported & { body: string } {
     const json = this.toJSON(doc)
     return { ...CONTENT_TYPES[format], body: this.#render(json, format, title) }
   }
 
-  #render(json: JSONContent, format: ExportFormat, title: string): string {
+  /**
+   * Any format, the Word file included. The content is read from `doc` before this returns,
+   * so the caller may destroy `doc` without waiting.
+   */
+  exportAny(doc: Y.Doc, format: ExportFormat, title: string): Promise<Exported> {
+    if (format !== 'docx') return Promise.resolve(this.export(doc, format, title))
+    const json = this.toJSON(doc)
+    return toDocx(json, title).then((body) => ({ ...CONTENT_TYPES.docx, body }))
+  }
+
+  #render(json: JSONContent, format: TextFormat, title: string): string {
     switch (format) {
       case 'json':
         return JSON.stringify(json)

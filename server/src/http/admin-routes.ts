@@ -6,6 +6,7 @@ import { backupItems, countDocuments } from '../admin/backup.js'
 import type { BackupLine } from '../admin/remote.js'
 import { Errors } from '../errors.js'
 import { readTitle } from '../sync/doc-fields.js'
+import { payloadOf } from './export-reply.js'
 import { docIdParams } from './schemas.js'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
@@ -60,7 +61,7 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
       if (!(await store.getMeta(request.params.id))) throw Errors.docNotFound()
       const state = await rooms.state(request.params.id)
       const { exported } = await work.render(state, request.query.format)
-      return reply.type(exported!.contentType).send(exported!.body)
+      return reply.type(exported!.contentType).send(payloadOf(exported!))
     },
   )
 

@@ -105,7 +105,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: "Export a document's current content",
         description:
-          'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON or plain text, as an attachment named after the title. `comments=true` adds the comment threads: a numbered mark after each passage and the threads as footnotes (Markdown, text) or an `<aside>` (HTML); JSON always carries them, as `comments` beside the content.',
+          'Any valid key. Markdown, HTML (a whole page), ProseMirror JSON, plain text or a Word file (docx), as an attachment named after the title. `comments=true` adds the comment threads (not to a Word file): a numbered mark after each passage and the threads as footnotes (Markdown, text) or an `<aside>` (HTML); JSON always carries them, as `comments` beside the content.',
         tags: ['documents'],
         security: bearer,
         params: docIdParams,

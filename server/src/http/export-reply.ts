@@ -11,5 +11,10 @@ export function sendExport(reply: FastifyReply, exported: Exported, title: strin
   return reply
     .type(exported.contentType)
     .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${name}.${exported.extension}`)}`)
-    .send(exported.body)
+    .send(payloadOf(exported))
+}
+
+/** A Word file's bytes as a Buffer (what Fastify sends as is), text as it is. */
+export function payloadOf({ body }: Exported): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
 }

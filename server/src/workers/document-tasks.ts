@@ -34,20 +34,22 @@ export function documentTasks(formats: DocumentFormats) {
 
     /**
      * A state's title, and its content in `format` if one is asked for: with its comment threads
-     * as notes when `comments` is set, and always beside the content in JSON.
+     * as notes when `comments` is set (not in a Word file), and always beside the content in JSON.
      */
-    render({ state, format, comments = false }: { state: Uint8Array; format?: ExportFormat; comments?: boolean }): Rendered {
-      return withDoc(state, (doc) => {
+    async render({ state, format, comments = false }: { state: Uint8Array; format?: ExportFormat; comments?: boolean }): Promise<Rendered> {
+      const { title, exporting } = withDoc(state, (doc) => {
         const title = readTitle(doc)
-        if (format === undefined) return { title }
+        if (format === undefined) return { title, exporting: undefined }
+        if (format === 'docx') return { title, exporting: formats.exportAny(doc, format, title) }
         if (format === 'json') {
           const exported = formats.export(doc, format, title)
-          return { title, exported: { ...exported, body: withThreads(exported.body, doc) } }
+          return { title, exporting: { ...exported, body: withThreads(exported.body, doc) } }
         }
         const notes = comments ? markCommentedPassages(doc) : []
         const exported = formats.export(doc, format, title)
-        return { title, exported: { ...exported, body: withCommentNotes(format, exported.body, notes) } }
+        return { title, exporting: { ...exported, body: withCommentNotes(format, exported.body, notes) } }
       })
+      return exporting === undefined ? { title } : { title, exported: await exporting }
     },
 
     /** What changed from one state to another, block by block and word by word. */

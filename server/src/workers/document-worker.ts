@@ -10,18 +10,21 @@ import { WORKER_READY, type TaskAnswer, type TaskRequest } from './task-pool.js'
 const tasks = documentTasks(new DocumentFormats())
 const port = parentPort!
 
-port.on('message', ({ id, task, input }: TaskRequest) => {
+port.on('message', (request: TaskRequest) => void runTask(request))
+
+/** Runs one task and posts its answer; a task may answer with a promise (the Word export packs its file asynchronously). */
+async function runTask({ id, task, input }: TaskRequest): Promise<void> {
   let answer: TaskAnswer
   try {
     const run = tasks[task as keyof DocumentTasks] as ((input: unknown) => unknown) | undefined
     if (!run) throw new Error(`no task ${task}`)
-    answer = { id, result: run(input) }
+    answer = { id, result: await run(input) }
   } catch (error) {
     const { name, message } = error instanceof Error ? error : new Error(String(error))
     answer = { id, error: { kind: name, message } }
   }
   port.postMessage(answer, transferablesOf(answer))
-})
+}
 port.postMessage(WORKER_READY)
 
 /** The bytes an answer carries move to the main thread instead of being copied. */

@@ -5,6 +5,7 @@ import { CONTENT_FIELD, TITLE_FIELD } from '@quire/shared'
 import { documentExtensions } from '@quire/shared/schema'
 import { connectClient, serverState } from '../helpers/clients.js'
 import { createDoc, startServer, type TestDoc, type TestServer } from '../helpers/server.js'
+import { docxText } from '../helpers/libreoffice.js'
 import { waitFor } from '../helpers/wait.js'
 import { everyNode } from '../fixtures/every-node.js'
 import { expectedHtmlBody, expectedMarkdown, expectedText } from '../fixtures/every-node-exports.js'
@@ -54,6 +55,23 @@ describe('export', () => {
     expect(json.type).toBe('doc')
     expect(json.content!.map((node) => node.type)).toEqual(everyNode.content!.map((node) => node.type))
   })
+
+  it('renders a Word file that LibreOffice opens, with the headings, lists, tasks, code and the table’s text', async () => {
+    const response = await exportAs('docx')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+    expect(response.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''Quarterly%20plan.docx")
+    const lines = (await docxText(new Uint8Array(await response.arrayBuffer()))).split(/\r?\n/).map((line) => line.trim())
+    // The title is the first heading already: it is not repeated.
+    expect(lines.filter((line) => line === 'Quarterly plan')).toHaveLength(1)
+    for (const line of ['Plain, bold, italic, struck, code and a link.', '• first', '◦ nested', '1. one', 'a. one.one', '2. two', '☒ done', '☐ to do']) {
+      expect(lines).toContain(line)
+    }
+    for (const line of ['Well said.', 'const answer = 42', 'console.log(answer)', 'line one', 'line two']) expect(lines).toContain(line)
+    // The table's cells, in reading order.
+    const table = lines.indexOf('Owner')
+    expect(lines.slice(table, table + 6)).toEqual(['Owner', 'Task', 'Ana', 'Budget', 'Ben', 'Hiring | interviews'])
+  }, 120_000)
 
   it('defaults to Markdown, with any valid key, and refuses unknown formats', async () => {
     for (const key of Object.values(doc.keys)) {
