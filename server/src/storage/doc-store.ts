@@ -37,6 +37,21 @@ export interface StoredVersion {
   state: Uint8Array
 }
 
+/** A file of a document (an image), as the store lists it. */
+export interface FileInfo {
+  /** The sha256 of its bytes, 64 lowercase hex digits: the file's name within its document. */
+  hash: string
+  /** Its media type, as sniffed from its bytes when it came in. */
+  type: string
+  size: number
+  createdAt: string
+}
+
+/** A file with its bytes. */
+export interface StoredFile extends FileInfo {
+  bytes: Uint8Array
+}
+
 /** A document as a backup reads it: as it was when the snapshot began. */
 export interface SnapshotDoc {
   meta: DocMeta
@@ -108,6 +123,7 @@ export interface DocStore {
   heads(ids: readonly string[]): Promise<Map<string, DocHead>>
   /** Replaces the base with `state` and drops the log up to `throughSeq`, atomically. */
   compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void>
+  /** Deletes the document with everything it has: log, versions, files. */
   deleteDoc(id: string): Promise<void>
   listDocs(): AsyncIterable<DocMeta>
   /** Every document with its content, all read at one point in time. */
@@ -123,6 +139,15 @@ export interface DocStore {
   listVersions(id: string): Promise<VersionInfo[]>
   getVersion(id: string, v: number): Promise<StoredVersion | undefined>
   deleteVersions(id: string, vs: readonly number[]): Promise<void>
+  /**
+   * Keeps a file of a document under its hash; a file already there stays as it is (the same
+   * hash is the same bytes). Returns false, writing nothing, when the document does not exist.
+   */
+  putFile(id: string, file: StoredFile): Promise<boolean>
+  getFile(id: string, hash: string): Promise<StoredFile | undefined>
+  /** A document's files without their bytes, by hash. */
+  listFiles(id: string): Promise<FileInfo[]>
+  deleteFiles(id: string, hashes: readonly string[]): Promise<void>
   /**
    * A setting written once (the first value stored wins) in a store that several servers
    * share; a store without it keeps its settings beside it (LevelDB: files in DATA_DIR).

@@ -1,4 +1,4 @@
-import type { DocMeta } from './doc-store.js'
+import type { DocMeta, FileInfo } from './doc-store.js'
 
 /**
  * Key layout, one namespace per document (`!` sorts below every id character, `"` just above):
@@ -13,6 +13,8 @@ import type { DocMeta } from './doc-store.js'
  *                        digits so keys sort in write order
  *   d!<id>!vi!<v>        a version's metadata (JSON); v as 8 hex digits
  *   d!<id>!vs!<v>        a version's state
+ *   d!<id>!fi!<hash>     a file's info (JSON: type, size, createdAt); hash as sha256 hex
+ *   d!<id>!fd!<hash>     a file's bytes
  */
 export const docPrefix = (id: string) => `d!${id}!`
 export const docEnd = (id: string) => `d!${id}"`
@@ -27,6 +29,11 @@ export const logKey = (id: string, seq: number) => logPrefix(id) + seq.toString(
 export const versionInfoPrefix = (id: string) => `d!${id}!vi!`
 export const versionInfoKey = (id: string, v: number) => versionInfoPrefix(id) + v.toString(16).padStart(8, '0')
 export const versionStateKey = (id: string, v: number) => `d!${id}!vs!` + v.toString(16).padStart(8, '0')
+
+export const fileInfoPrefix = (id: string) => `d!${id}!fi!`
+export const fileInfoEnd = (id: string) => `d!${id}!fi"`
+export const fileInfoKey = (id: string, hash: string) => fileInfoPrefix(id) + hash
+export const fileDataKey = (id: string, hash: string) => `d!${id}!fd!` + hash
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -56,4 +63,10 @@ export function decodeMeta(id: string, meta: Uint8Array, title: Uint8Array | und
     updatedAt: touched ? decoder.decode(touched) : stored.createdAt,
     epoch: stored.epoch as number,
   }
+}
+
+export function decodeFileInfo(hash: string, value: Uint8Array): FileInfo {
+  const { type, size, createdAt } = JSON.parse(decoder.decode(value)) as Partial<FileInfo>
+  if (typeof type !== 'string' || !Number.isSafeInteger(size) || typeof createdAt !== 'string') throw new Error(`the stored info of file ${hash} is corrupt`)
+  return { hash, type, size: size as number, createdAt }
 }

@@ -8,21 +8,28 @@ import {
   type DocHead,
   type DocMeta,
   type DocStore,
+  type FileInfo,
   type LogAppend,
   type LogEntry,
   type Since,
   type SnapshotDoc,
   type StoredDoc,
+  type StoredFile,
   type StoredVersion,
 } from './doc-store.js'
 import {
   baseKey,
   baseSeqKey,
+  decodeFileInfo,
   decodeMeta,
   decodeSeq,
   docEnd,
   docPrefix,
   encodeMeta,
+  fileDataKey,
+  fileInfoEnd,
+  fileInfoKey,
+  fileInfoPrefix,
   logEnd,
   logKey,
   logPrefix,
@@ -334,6 +341,38 @@ export class LevelStore implements DocStore {
       vs.flatMap((v) => [
         { type: 'del' as const, key: versionInfoKey(id, v) },
         { type: 'del' as const, key: versionStateKey(id, v) },
+      ]),
+    )
+  }
+
+  async putFile(id: string, { hash, type, size, createdAt, bytes }: StoredFile): Promise<boolean> {
+    const [meta, known] = await this.#db.getMany([metaKey(id), fileInfoKey(id, hash)])
+    if (meta === undefined) return false
+    if (known !== undefined) return true
+    await this.#write([
+      { type: 'put', key: fileDataKey(id, hash), value: bytes },
+      { type: 'put', key: fileInfoKey(id, hash), value: encoder.encode(JSON.stringify({ type, size, createdAt })) },
+    ])
+    return true
+  }
+
+  async getFile(id: string, hash: string): Promise<StoredFile | undefined> {
+    const [info, bytes] = await this.#db.getMany([fileInfoKey(id, hash), fileDataKey(id, hash)])
+    if (info === undefined || bytes === undefined) return undefined
+    return { ...decodeFileInfo(hash, info), bytes }
+  }
+
+  async listFiles(id: string): Promise<FileInfo[]> {
+    const prefix = fileInfoPrefix(id)
+    const entries = await this.#db.iterator({ gt: prefix, lt: fileInfoEnd(id) }).all()
+    return entries.map(([key, value]) => decodeFileInfo(key.slice(prefix.length), value))
+  }
+
+  async deleteFiles(id: string, hashes: readonly string[]): Promise<void> {
+    await this.#write(
+      hashes.flatMap((hash) => [
+        { type: 'del' as const, key: fileInfoKey(id, hash) },
+        { type: 'del' as const, key: fileDataKey(id, hash) },
       ]),
     )
   }

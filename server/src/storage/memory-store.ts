@@ -4,10 +4,12 @@ import {
   type DocHead,
   type DocMeta,
   type DocStore,
+  type FileInfo,
   type LogAppend,
   type Since,
   type SnapshotDoc,
   type StoredDoc,
+  type StoredFile,
   type StoredVersion,
 } from './doc-store.js'
 
@@ -16,6 +18,7 @@ interface MemoryDoc {
   base: Uint8Array
   log: Map<number, readonly Uint8Array[]>
   versions: Map<number, StoredVersion>
+  files: Map<string, StoredFile>
   compactedThrough: number
   lastSeq: number
 }
@@ -29,7 +32,15 @@ export class MemoryStore implements DocStore {
   async close(): Promise<void> {}
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
-    this.#docs.set(meta.id, { meta: { ...meta }, base: state.slice(), log: new Map(), versions: new Map(), compactedThrough: -1, lastSeq: -1 })
+    this.#docs.set(meta.id, {
+      meta: { ...meta },
+      base: state.slice(),
+      log: new Map(),
+      versions: new Map(),
+      files: new Map(),
+      compactedThrough: -1,
+      lastSeq: -1,
+    })
   }
 
   async getMeta(id: string): Promise<DocMeta | undefined> {
@@ -122,6 +133,26 @@ export class MemoryStore implements DocStore {
 
   async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
     for (const v of vs) this.#docs.get(id)?.versions.delete(v)
+  }
+
+  async putFile(id: string, file: StoredFile): Promise<boolean> {
+    const files = this.#docs.get(id)?.files
+    if (!files) return false
+    if (!files.has(file.hash)) files.set(file.hash, { ...file, bytes: file.bytes.slice() })
+    return true
+  }
+
+  async getFile(id: string, hash: string): Promise<StoredFile | undefined> {
+    return this.#docs.get(id)?.files.get(hash)
+  }
+
+  async listFiles(id: string): Promise<FileInfo[]> {
+    const files = [...(this.#docs.get(id)?.files.values() ?? [])]
+    return files.map(({ hash, type, size, createdAt }) => ({ hash, type, size, createdAt })).sort((a, b) => a.hash.localeCompare(b.hash))
+  }
+
+  async deleteFiles(id: string, hashes: readonly string[]): Promise<void> {
+    for (const hash of hashes) this.#docs.get(id)?.files.delete(hash)
   }
 
   async *snapshotDocs(): AsyncIterable<SnapshotDoc> {

@@ -96,6 +96,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       $$ LANGUAGE plpgsql;
     `,
   },
+  {
+    version: 3,
+    name: 'files of documents (images), by hash',
+    sql: `
+      CREATE TABLE IF NOT EXISTS files (
+        doc_id text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        -- The sha256 of the bytes, in hex: the same hash is the same file.
+        hash text NOT NULL,
+        type text NOT NULL,
+        size integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        bytes bytea NOT NULL,
+        PRIMARY KEY (doc_id, hash)
+      );
+    `,
+  },
 ]
 
 /** The advisory lock every server takes while it migrates (a constant the schema owns). */

@@ -6,12 +6,14 @@ import {
   type DocHead,
   type DocMeta,
   type DocStore,
+  type FileInfo,
   type LogAppend,
   type LogEntry,
   type Since,
   type SnapshotDoc,
   type StoreEvents,
   type StoredDoc,
+  type StoredFile,
   type StoredVersion,
 } from './doc-store.js'
 import { packUpdates, unpackUpdates } from './packing.js'
@@ -281,6 +283,30 @@ export class PgStore implements DocStore {
     await this.#query('DELETE FROM versions WHERE doc_id = $1 AND v = ANY ($2::integer[])', [id, [...vs]])
   }
 
+  async putFile(id: string, { hash, type, size, createdAt, bytes }: StoredFile): Promise<boolean> {
+    // Written only while the document exists; a file already there stays.
+    const rows = await this.#query<{ exists: boolean }>(
+      `WITH doc AS (SELECT id FROM documents WHERE id = $1),
+            added AS (INSERT INTO files (doc_id, hash, type, size, created_at, bytes) SELECT id, $2, $3, $4, $5, $6 FROM doc ON CONFLICT DO NOTHING)
+       SELECT true AS exists FROM doc`,
+      [id, hash, type, size, createdAt, bytes],
+    )
+    return rows.length > 0
+  }
+
+  async getFile(id: string, hash: string): Promise<StoredFile | undefined> {
+    const [row] = await this.#query<FileRow & { bytes: Buffer }>(`SELECT ${FILE_COLUMNS}, bytes FROM files WHERE doc_id = $1 AND hash = $2`, [id, hash])
+    return row && { ...fileInfoOf(row), bytes: row.bytes }
+  }
+
+  async listFiles(id: string): Promise<FileInfo[]> {
+    return (await this.#query<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE doc_id = $1 ORDER BY hash`, [id])).map(fileInfoOf)
+  }
+
+  async deleteFiles(id: string, hashes: readonly string[]): Promise<void> {
+    await this.#query('DELETE FROM files WHERE doc_id = $1 AND hash = ANY ($2::text[])', [id, [...hashes]])
+  }
+
   /** The value of a setting, written once: the first value stored wins, whoever stores it. */
   async settingOnce(name: string, value: string): Promise<string> {
     await this.#query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value])
@@ -377,4 +403,11 @@ function isConnectionError(error: unknown): boolean {
   if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '')
+}
+
+const FILE_COLUMNS = 'hash, type, size, created_at'
+type FileRow = { hash: string; type: string; size: number; created_at: Date }
+
+function fileInfoOf({ hash, type, size, created_at }: FileRow): FileInfo {
+  return { hash, type, size, createdAt: created_at.toISOString() }
 }

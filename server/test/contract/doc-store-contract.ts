@@ -278,6 +278,37 @@ export function docStoreContract(name: string, harness: StoreHarness): void {
       expect((await store.addVersion('a', info, bytes(9))).v).toBe(5)
     })
 
+    it('keeps files per document by hash: put once, read, list, delete; gone with their document', async () => {
+      const file = (hash: string, ...values: number[]) => ({
+        hash,
+        type: 'image/png',
+        size: values.length,
+        createdAt: '2026-01-02T00:00:00.000Z',
+        bytes: bytes(...values),
+      })
+      const [h1, h2] = ['1'.repeat(64), '2'.repeat(64)]
+      expect(await store.putFile('a', file(h1, 1))).toBe(false)
+      await store.createDoc(meta('a'), bytes(0))
+      await store.createDoc(meta('b'), bytes(0))
+      expect(await store.putFile('a', file(h1, 1, 2, 3))).toBe(true)
+      expect(await store.putFile('a', file(h2, 4))).toBe(true)
+      // The same hash again keeps what is there.
+      expect(await store.putFile('a', { ...file(h1, 9), type: 'image/gif' })).toBe(true)
+      const got = await store.getFile('a', h1)
+      expect({ ...got, bytes: Uint8Array.from(got!.bytes) }).toEqual(file(h1, 1, 2, 3))
+      expect(await store.getFile('b', h1)).toBeUndefined()
+      const { bytes: _, ...info2 } = file(h2, 4)
+      const { bytes: __, ...info1 } = file(h1, 1, 2, 3)
+      expect(await store.listFiles('a')).toEqual([info1, info2])
+      expect(await store.listFiles('b')).toEqual([])
+      await store.deleteFiles('a', [h2])
+      expect(await store.listFiles('a')).toEqual([info1])
+      expect(await store.getFile('a', h2)).toBeUndefined()
+      await store.deleteDoc('a')
+      expect(await store.getFile('a', h1)).toBeUndefined()
+      expect(await store.listFiles('a')).toEqual([])
+    })
+
     if (harness.reopen) {
       it('keeps everything across a close and an open', async () => {
         await store.createDoc(meta('a'), bytes(0))

@@ -1,5 +1,5 @@
 import type { VersionInfo } from '@quire/shared'
-import type { DocMeta, DocStore, LogAppend, StoredDoc, StoredVersion } from '../../src/storage/doc-store.js'
+import type { DocMeta, DocStore, LogAppend, StoredDoc, StoredFile, StoredVersion } from '../../src/storage/doc-store.js'
 
 /**
  * A real store whose content writes can be made to fail, as a full disk would make them;
@@ -25,6 +25,10 @@ export class FlakyStore implements DocStore {
   readSince = (id: string, afterSeq: number) => this.#inner.readSince(id, afterSeq)
   heads = (ids: readonly string[]) => this.#inner.heads(ids)
   putMeta = (meta: DocMeta) => this.#inner.putMeta(meta)
+  putFile = (id: string, file: StoredFile) => this.#inner.putFile(id, file)
+  getFile = (id: string, hash: string) => this.#inner.getFile(id, hash)
+  listFiles = (id: string) => this.#inner.listFiles(id)
+  deleteFiles = (id: string, hashes: readonly string[]) => this.#inner.deleteFiles(id, hashes)
   loadDoc = async (id: string): Promise<StoredDoc> => {
     await this.#loadGate
     return this.#inner.loadDoc(id)
