@@ -46,7 +46,7 @@ export default tseslint.config(
   },
   { files: ['server/src/storage/**/*.ts'], rules: restrict(FASTIFY, HTTP) },
   {
-    files: ['server/src/{sync,versions,export,workers,admin,access,comments}/**/*.ts', 'server/src/{config,errors,logger,metrics,clock}.ts'],
+    files: ['server/src/{sync,versions,export,workers,admin,access,comments,files}/**/*.ts', 'server/src/{config,errors,logger,metrics,clock}.ts'],
     rules: restrict(FASTIFY, HTTP, LEVEL),
   },
   // The browser tests start the real server from the server's test helpers; the client itself never imports it.
