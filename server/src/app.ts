@@ -21,6 +21,7 @@ import { metricsRoute } from './http/metrics-route.js'
 import { openapi } from './http/openapi.js'
 import { RequestLogs } from './http/request-logs.js'
 import { security } from './http/security.js'
+import { filesRoutes } from './http/files-routes.js'
 import { versionsRoutes } from './http/versions-routes.js'
 import { Metrics } from './metrics.js'
 import { StoreUnavailableError, type DocStore } from './storage/doc-store.js'
@@ -228,6 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsRoutes)
   await app.register(versionsRoutes)
   await app.register(commentsRoutes)
+  await app.register(filesRoutes)
   await app.register(collabRoute)
   if (config.adminToken) {
     const linkSecret = generatedSecretHex(deps.linkSecret, config.linkSecret)

@@ -33,6 +33,18 @@ export interface DocInfo {
 export const EXPORT_FORMATS = ['markdown', 'html', 'json', 'text', 'docx'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
+/** A file of a document is named by the sha256 of its bytes, in lowercase hex. */
+export const FILE_HASH_PATTERN = /^[0-9a-f]{64}$/
+
+/** What `POST /api/docs/:id/files` answers: the hash the document refers to the image by. */
+export interface UploadedFile {
+  hash: string
+  type: string
+  size: number
+  width: number
+  height: number
+}
+
 /** The body of every error answer. */
 export interface ApiError {
   error: ErrorCode

@@ -383,6 +383,8 @@ describe('the OpenAPI description', () => {
       '/api/docs/{id}/comments/{thread}/replies',
       '/api/docs/{id}/comments/{thread}/resolve',
       '/api/docs/{id}/export',
+      '/api/docs/{id}/files',
+      '/api/docs/{id}/files/{hash}',
       '/api/docs/{id}/links',
       '/api/docs/{id}/links/rotate',
       '/api/docs/{id}/versions',

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDoc, keyOf, startServer, type TestServer } from '../helpers/server.js'
+
+const fixture = async (name: string) => new Uint8Array(await readFile(new URL(`../fixtures/images/${name}`, import.meta.url)))
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+let server: TestServer
+let png: Uint8Array
+let jpeg: Uint8Array
+
+beforeAll(async () => {
+  // Small limits, so that passing them takes small files.
+  server = await startServer({ config: { logLevel: 'trace', maxFileBytes: 4096, maxFileBytesPerDocument: 1400, maxImagePixels: 10_000 } })
+  png = await fixture('pixels.png')
+  jpeg = await fixture('pixels.jpg')
+})
+afterAll(async () => {
+  await server.close()
+})
+
+const upload = (id: string, key: string | undefined, body: Uint8Array | string, type = 'image/png') =>
+  fetch(`${server.url}/api/docs/${id}/files`, {
+    method: 'POST',
+    headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: typeof body === 'string' ? body : Buffer.from(body),
+  })
+const download = (id: string, hash: string, key: string) => fetch(`${server.url}/api/docs/${id}/files/${hash}`, { headers: { authorization: `Bearer ${key}` } })
+
+describe('images', () => {
+  it('takes an image from an owner or edit key, and answers its hash and size', async () => {
+    const doc = await createDoc(server.url)
+    const response = await upload(doc.id, doc.keys.edit, png, 'application/octet-stream')
+    expect(response.status).toBe(201)
+    expect(await response.json()).toEqual({ hash: sha256(png), type: 'image/png', size: png.length, width: 3, height: 2 })
+    // The same bytes again: the same file, nothing more stored.
+    expect((await upload(doc.id, doc.keys.owner, png)).status).toBe(201)
+    expect(await server.store.listFiles(doc.id)).toHaveLength(1)
+  })
+
+  it('serves it to every key of the document, view included, as an image that is never sniffed and cached privately', async () => {
+    const doc = await createDoc(server.url)
+    const { hash } = (await (await upload(doc.id, doc.keys.edit, jpeg, 'image/png')).json()) as { hash: string }
+    for (const key of Object.values(doc.keys)) {
+      const response = await download(doc.id, hash, key)
+      expect(response.status).toBe(200)
+      // The type comes from the bytes, not from what the upload claimed.
+      expect(response.headers.get('content-type')).toBe('image/jpeg')
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(response.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(jpeg)
+    }
+    expect((await download(doc.id, '0'.repeat(64), doc.keys.view)).status).toBe(404)
+    expect((await download(doc.id, 'not-a-hash', doc.keys.view)).status).toBe(400)
+    // Another document's key opens nothing here.
+    const other = await createDoc(server.url)
+    expect((await download(doc.id, hash, other.keys.owner)).status).toBe(403)
+    expect((await download(other.id, hash, other.keys.owner)).status).toBe(404)
+  })
+
+  it('refuses a view key (403) and no key (401) before reading the body', async () => {
+    const doc = await createDoc(server.url)
+    const view = await upload(doc.id, doc.keys.view, png)
+    expect(view.status).toBe(403)
+    expect(await view.json()).toMatchObject({ error: 'forbidden' })
+    expect((await upload(doc.id, undefined, png)).status).toBe(401)
+    expect(await server.store.listFiles(doc.id)).toEqual([])
+  })
+
+  it.each([
+    ['an HTML page sent as a PNG', '<!doctype html><script>alert(1)</script>', 'image/png'],
+    ['an SVG', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'image/svg+xml'],
+    ['a truncated PNG', 'truncated', 'image/png'],
+  ])('refuses %s with 415', async (name, body, type) => {
+    const doc = await createDoc(server.url)
+    const response = await upload(doc.id, doc.keys.edit, name === 'a truncated PNG' ? png.subarray(0, 40) : body, type)
+    expect(response.status).toBe(415)
+    expect(await response.json()).toMatchObject({ error: 'not_an_image', message: expect.stringMatching(/PNG, JPEG, GIF and WebP/) })
+  })
+
+  it('refuses a file over MAX_FILE_BYTES, images past MAX_FILE_BYTES_PER_DOCUMENT, and more pixels than MAX_IMAGE_PIXELS (413)', async () => {
+    const doc = await createDoc(server.url)
+    const big = new Uint8Array(5000)
+    big.set(png)
+    const tooBig = await upload(doc.id, doc.keys.edit, big)
+    expect(tooBig.status).toBe(413)
+    expect(await tooBig.json()).toMatchObject({ error: 'too_large' })
+
+    // 101 + 805 bytes fit in 1400; the 558 of the WebP would not.
+    expect((await upload(doc.id, doc.keys.edit, png)).status).toBe(201)
+    expect((await upload(doc.id, doc.keys.edit, jpeg)).status).toBe(201)
+    const full = await upload(doc.id, doc.keys.edit, await fixture('pixels.webp'))
+    expect(full.status).toBe(413)
+    expect(await full.json()).toMatchObject({ error: 'files_full' })
+    // A file the document already has costs nothing.
+    expect((await upload(doc.id, doc.keys.edit, jpeg)).status).toBe(201)
+
+    // 10 000×2 pixels, declared in the header of a file of 101 bytes.
+    const wide = Uint8Array.from(png)
+    new DataView(wide.buffer).setUint32(16, 10_000)
+    const other = await createDoc(server.url)
+    const pixels = await upload(other.id, other.keys.edit, wide)
+    expect(pixels.status).toBe(413)
+    expect(await pixels.json()).toMatchObject({ error: 'too_many_pixels' })
+  })
+
+  it('stops serving to old keys after a rotation, and deletes the files with their document', async () => {
+    const doc = await createDoc(server.url)
+    const { hash } = (await (await upload(doc.id, doc.keys.edit, png)).json()) as { hash: string }
+    const rotated = (await (
+      await fetch(`${server.url}/api/docs/${doc.id}/links/rotate`, { method: 'POST', headers: { authorization: `Bearer ${doc.keys.owner}` } })
+    ).json()) as {
+      links: { view: string }
+    }
+    expect((await download(doc.id, hash, doc.keys.view)).status).toBe(403)
+    expect((await download(doc.id, hash, keyOf(rotated.links.view))).status).toBe(200)
+
+    expect((await fetch(`${server.url}/api/docs/${doc.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doc.keys.owner}` } })).status).toBe(204)
+    expect((await download(doc.id, hash, doc.keys.owner)).status).toBe(404)
+    expect(await server.store.getFile(doc.id, hash)).toBeUndefined()
+    expect(await server.store.listFiles(doc.id)).toEqual([])
+  })
+
+  it('never writes a key into the logs', async () => {
+    const doc = await createDoc(server.url)
+    const { hash } = (await (await upload(doc.id, doc.keys.edit, png)).json()) as { hash: string }
+    await fetch(`${server.url}/api/docs/${doc.id}/files/${hash}?key=${doc.keys.view}`)
+    await upload(doc.id, doc.keys.view, png)
+    const logs = server.logs.join('')
+    expect(logs).toContain(`/files/${hash}?key=[redacted]`)
+    for (const key of Object.values(doc.keys)) expect(logs).not.toContain(key)
+  })
+})
