@@ -7,6 +7,9 @@ import { Link } from '@tiptap/extension-link'
 import { TaskItem, TaskList } from '@tiptap/extension-list'
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table'
 import StarterKit from '@tiptap/starter-kit'
+import { DocImage } from './image-node.js'
+
+export { IMAGE_WIDTH, MAX_ALT_LENGTH } from './image-node.js'
 
 /** The only link targets a document keeps: no `javascript:`, no `data:`. */
 export const LINK_PROTOCOLS = ['http:', 'https:', 'mailto:'] as const
@@ -26,7 +29,7 @@ export function isAllowedLink(href: unknown): href is string {
  */
 const BoundedLink = Link.extend({ inclusive: () => false })
 
-/** StarterKit (without its undo history: collaboration brings its own), task lists and tables. */
+/** StarterKit (without its undo history: collaboration brings its own), task lists, tables and images. */
 export function documentExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({ undoRedo: false, link: false }),
@@ -42,5 +45,6 @@ export function documentExtensions(): AnyExtension[] {
     TableRow,
     TableHeader,
     TableCell,
+    DocImage,
   ]
 }

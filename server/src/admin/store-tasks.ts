@@ -3,6 +3,7 @@ import type { ExportFormat } from '@quire/shared'
 import type { DocumentFormats, Exported } from '../export/formats.js'
 import type { DocStore } from '../storage/doc-store.js'
 import { applyStored, foldStored, Origin, readTitle } from '../sync/doc-fields.js'
+import { filesForExport } from '../files/document-files.js'
 
 /** The tasks an operator runs on a store directly, while no server has it open. */
 
@@ -27,7 +28,7 @@ export async function exportFromStore(store: DocStore, formats: DocumentFormats,
   if (!(await store.getMeta(id))) return undefined
   const doc = new Y.Doc()
   applyStored(doc, await store.loadDoc(id), Origin.load, () => {})
-  const exported = formats.exportAny(doc, format, readTitle(doc))
+  const exported = formats.exportAny(doc, format, readTitle(doc), await filesForExport(store, id, format))
   doc.destroy()
   return await exported
 }

@@ -5,6 +5,7 @@ import {
   Document,
   ExternalHyperlink,
   HeadingLevel,
+  ImageRun,
   LevelFormat,
   Packer,
   Paragraph,
@@ -18,6 +19,8 @@ import {
   type IParagraphOptions,
   type ParagraphChild,
 } from 'docx'
+import { readImageHeader } from '../files/image-header.js'
+import { NO_FILES, type DocFiles } from './inline-images.js'
 
 const HEADINGS = [
   HeadingLevel.HEADING_1,
@@ -35,6 +38,11 @@ const INDENT_PER_LEVEL = 720
 
 type Block = Paragraph | Table
 
+/** The image types a Word file holds (WebP it does not). */
+const WORD_IMAGE_TYPES: Record<string, 'png' | 'jpg' | 'gif' | undefined> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif' }
+/** The text's width on an A4 or Letter page, in pixels at 96 per inch. */
+const MAX_IMAGE_WIDTH = 600
+
 /** Where a block sits: in how many lists and quotes, so its paragraphs get the right indent. */
 interface Context {
   listLevel: number
@@ -50,10 +58,10 @@ interface Numbering {
 /**
  * A document as a Word file (Office Open XML), built with the `docx` library from the same
  * sanitized ProseMirror JSON the other exports use: headings, paragraphs, marks, links, lists
- * (nested; tasks with a ☐ or ☒), quotes, code blocks, rules and tables.
+ * (nested; tasks with a ☐ or ☒), quotes, code blocks, rules, tables and images.
  */
-export async function toDocx(json: JSONContent, title: string): Promise<Uint8Array> {
-  const writer = new DocxWriter()
+export async function toDocx(json: JSONContent, title: string, files: DocFiles = NO_FILES): Promise<Uint8Array> {
+  const writer = new DocxWriter(files)
   const body = writer.blocks(json.content ?? [], { listLevel: -1, quoteLevel: 0 })
   const heading =
     title.trim() && !startsWithHeading(json, title.trim()) ? [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(title.trim())] })] : []
@@ -68,6 +76,11 @@ export async function toDocx(json: JSONContent, title: string): Promise<Uint8Arr
 
 class DocxWriter {
   readonly numberings: Numbering[] = []
+  readonly #files: DocFiles
+
+  constructor(files: DocFiles) {
+    this.#files = files
+  }
 
   blocks(nodes: JSONContent[], context: Context): Block[] {
     return nodes.flatMap((node) => this.block(node, context))
@@ -100,6 +113,8 @@ class DocxWriter {
         return this.#list(content, context, (item) => ({ box: item.attrs?.checked === true ? '☒' : '☐' }))
       case 'table':
         return [this.#table(node, context)]
+      case 'image':
+        return [this.#image(node, indent)]
       default:
         return this.blocks(content, context)
     }
@@ -122,6 +137,27 @@ class DocxWriter {
       })
       const more = first?.type === 'paragraph' ? rest : (item.content ?? [])
       return [lead, ...this.blocks(more, inner)]
+    })
+  }
+
+  /** The image's bytes in the file, at its width (or its own, up to the page's), or its alt text where Word cannot show it (WebP). */
+  #image(node: JSONContent, indent: Pick<IParagraphOptions, 'indent' | 'border'>): Paragraph {
+    const file = this.#files.get(String(node.attrs?.file))
+    const alt = String(node.attrs?.alt ?? '')
+    const kind = file && WORD_IMAGE_TYPES[file.type]
+    if (!file || !kind) return new Paragraph({ children: [new TextRun({ text: alt ? `[${alt}]` : '[image]', italics: true })], ...indent })
+    const { width, height } = readImageHeader(file.bytes)
+    const shown = Math.min(Number(node.attrs?.width ?? width), MAX_IMAGE_WIDTH)
+    return new Paragraph({
+      children: [
+        new ImageRun({
+          type: kind,
+          data: file.bytes,
+          transformation: { width: shown, height: Math.max(1, Math.round((height * shown) / width)) },
+          altText: { name: alt || 'image', description: alt, title: alt },
+        }),
+      ],
+      ...indent,
     })
   }
 

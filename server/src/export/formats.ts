@@ -3,6 +3,7 @@ import { generateHTML, generateJSON } from '@tiptap/html/server'
 import { boundedMarkdown } from './markdown.js'
 import { markdownTables } from './markdown-tables.js'
 import { toDocx } from './docx.js'
+import { imagesInMarkdown, inlineImages, NO_FILES, type DocFiles } from './inline-images.js'
 import { Node, type Schema } from '@tiptap/pm/model'
 import { prosemirrorToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
@@ -39,10 +40,12 @@ const CONTENT_TYPES: Record<ExportFormat, { contentType: string; extension: stri
 export class DocumentFormats {
   readonly #extensions: AnyExtension[] = documentExtensions()
   readonly #schema: Schema = getSchema(this.#extensions)
+  /** The files of the export being rendered (a Markdown render is synchronous). */
+  #files: DocFiles = NO_FILES
   readonly #markdown = boundedMarkdown(
     markdownTables(
-      markdownExtensions(this.#extensions),
-      (table) => generateHTML({ type: 'doc', content: [table] }, this.#extensions),
+      imagesInMarkdown(markdownExtensions(this.#extensions), () => this.#files),
+      (table) => inlineImages(generateHTML({ type: 'doc', content: [table] }, this.#extensions), this.#files),
       (html) => generateJSON(html, this.#extensions).content ?? [],
     ),
   )
@@ -56,19 +59,25 @@ export class DocumentFormats {
     return sanitizeDoc(fragmentToJSON(doc.getXmlFragment(CONTENT_FIELD), this.#schema), this.#schema).doc
   }
 
-  export(doc: Y.Doc, format: TextFormat, title: string): Exported & { body: string } {
+  /** `doc` in a text format; `files` are the document's files, which images put inline. */
+  export(doc: Y.Doc, format: TextFormat, title: string, files: DocFiles = NO_FILES): Exported & { body: string } {
     const json = this.toJSON(doc)
-    return { ...CONTENT_TYPES[format], body: this.#render(json, format, title) }
+    this.#files = files
+    try {
+      return { ...CONTENT_TYPES[format], body: this.#render(json, format, title) }
+    } finally {
+      this.#files = NO_FILES
+    }
   }
 
   /**
    * Any format, the Word file included. The content is read from `doc` before this returns,
    * so the caller may destroy `doc` without waiting.
    */
-  exportAny(doc: Y.Doc, format: ExportFormat, title: string): Promise<Exported> {
-    if (format !== 'docx') return Promise.resolve(this.export(doc, format, title))
+  exportAny(doc: Y.Doc, format: ExportFormat, title: string, files: DocFiles = NO_FILES): Promise<Exported> {
+    if (format !== 'docx') return Promise.resolve(this.export(doc, format, title, files))
     const json = this.toJSON(doc)
-    return toDocx(json, title).then((body) => ({ ...CONTENT_TYPES.docx, body }))
+    return toDocx(json, title, files).then((body) => ({ ...CONTENT_TYPES.docx, body }))
   }
 
   #render(json: JSONContent, format: TextFormat, title: string): string {
@@ -80,7 +89,7 @@ export class DocumentFormats {
       case 'text':
         return this.#plainText(Node.fromJSON(this.#schema, json))
       case 'html':
-        return htmlPage(title, generateHTML(json, this.#extensions))
+        return htmlPage(title, inlineImages(generateHTML(json, this.#extensions), this.#files))
     }
   }
 

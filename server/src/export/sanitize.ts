@@ -1,6 +1,7 @@
 import type { JSONContent } from '@tiptap/core'
 import type { Schema } from '@tiptap/pm/model'
-import { isAllowedLink } from '@quire/shared/schema'
+import { IMAGE_WIDTH, MAX_ALT_LENGTH, isAllowedLink } from '@quire/shared/schema'
+import { FILE_HASH_PATTERN } from '@quire/shared'
 import { rebuildTree } from './tree.js'
 
 type Rule = (value: unknown) => unknown
@@ -40,12 +41,19 @@ const ATTRIBUTE_RULES: Record<string, Record<string, Rule>> = {
   codeBlock: { language: (value) => (typeof value === 'string' && /^[\w+#.-]{1,40}$/.test(value) ? value : undefined) },
   taskItem: { checked: (value) => value === true },
   link: { href: (value) => (isAllowedLink(value) ? value : undefined) },
+  image: {
+    file: (value) => (typeof value === 'string' && FILE_HASH_PATTERN.test(value) ? value : undefined),
+    alt: (value) => (typeof value === 'string' ? value.slice(0, MAX_ALT_LENGTH) : undefined),
+    width: (value) => (Number.isInteger(value) && (value as number) >= IMAGE_WIDTH.min && (value as number) <= IMAGE_WIDTH.max ? value : undefined),
+  },
   tableCell: CELL_RULES,
   tableHeader: CELL_RULES,
 }
 
 /** Marks that mean nothing without an attribute: a link without a valid address is no link. */
 const REQUIRED_ATTRIBUTE: Record<string, string> = { link: 'href' }
+/** Nodes that mean nothing without an attribute: an image without its file is dropped. */
+const REQUIRED_NODE_ATTRIBUTE: Record<string, string> = { image: 'file' }
 
 function cleanAttrs(type: string, attrs: unknown): Record<string, unknown> | undefined {
   const rules = ATTRIBUTE_RULES[type]
@@ -89,6 +97,8 @@ export function sanitizeDoc(json: JSONContent, schema: Schema): { doc: JSONConte
     }
     if (!schema.nodes[node.type]) return { unwrap: node.content ?? [] }
     const attrs = cleanAttrs(node.type, node.attrs)
+    const required = REQUIRED_NODE_ATTRIBUTE[node.type]
+    if (required !== undefined && attrs?.[required] === undefined) return undefined
     return { node: attrs ? { type: node.type, attrs } : { type: node.type }, children: node.content }
   })
   return { doc: { type: 'doc', content }, depth: deepest }

@@ -8,6 +8,7 @@ import { Errors } from '../errors.js'
 import { readTitle } from '../sync/doc-fields.js'
 import { payloadOf } from './export-reply.js'
 import { docIdParams } from './schemas.js'
+import { filesForExport } from '../files/document-files.js'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
@@ -60,7 +61,7 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
     async (request, reply) => {
       if (!(await store.getMeta(request.params.id))) throw Errors.docNotFound()
       const state = await rooms.state(request.params.id)
-      const { exported } = await work.render(state, request.query.format)
+      const { exported } = await work.render(state, request.query.format, { files: await filesForExport(store, request.params.id, request.query.format) })
       return reply.type(exported!.contentType).send(payloadOf(exported!))
     },
   )

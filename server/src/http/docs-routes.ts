@@ -6,6 +6,7 @@ import { Errors } from '../errors.js'
 import { initialState, MAX_TITLE_LENGTH, readTitle } from '../sync/doc-fields.js'
 import { sendExport } from './export-reply.js'
 import { apiError, docIdParams, docInfo, links } from './schemas.js'
+import { filesForExport } from '../files/document-files.js'
 
 /** A new document id: 16 URL-safe characters, 96 random bits. */
 export function newDocId(): string {
@@ -130,7 +131,8 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { meta } = request.access!
       const state = await rooms.state(meta.id)
-      const { title, exported } = await work.render(state, request.query.format, request.query.comments === 'true')
+      const files = await filesForExport(store, meta.id, request.query.format)
+      const { title, exported } = await work.render(state, request.query.format, { comments: request.query.comments === 'true', files })
       return sendExport(reply, exported!, title)
     },
   )

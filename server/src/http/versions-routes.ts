@@ -5,6 +5,7 @@ import { Errors } from '../errors.js'
 import type { StoredVersion } from '../storage/doc-store.js'
 import { sendExport } from './export-reply.js'
 import { apiError, docIdParams } from './schemas.js'
+import { filesForExport } from '../files/document-files.js'
 
 const bearer = [{ key: [] }]
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 422: apiError, 429: apiError }
@@ -135,7 +136,8 @@ export async function versionsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { info, state } = await versionOf(request.access!.meta.id, request.params.v)
       const { format } = request.query
-      const { title, exported } = await work.render(state, format, request.query.comments === 'true')
+      const files = await filesForExport(store, request.access!.meta.id, format)
+      const { title, exported } = await work.render(state, format, { comments: request.query.comments === 'true', files })
       if (exported === undefined) return { ...info, title } satisfies VersionDetail
       return sendExport(reply, exported, title)
     },

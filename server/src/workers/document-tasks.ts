@@ -3,6 +3,7 @@ import type { CommentStatus, CommentThreadInfo, DiffBlock, ExportFormat } from '
 import { changeComments, listThreads, type CommentChange, type CommentOutcome } from '../comments/comment-changes.js'
 import { markCommentedPassages, withCommentNotes, withThreads } from '../export/comment-notes.js'
 import type { DocumentFormats, Exported, ImportFormat } from '../export/formats.js'
+import type { DocFiles } from '../export/inline-images.js'
 import { foldStored, initialState, readTitle } from '../sync/doc-fields.js'
 import { diffBlocks } from '../versions/diff.js'
 import { restoreUpdates, type Restore } from '../versions/restore.js'
@@ -12,6 +13,12 @@ export interface ImportInput {
   format: ImportFormat
   title: string
   maxDepth: number
+}
+
+/** How to render an export: with the comment threads as notes, and the files its images need. */
+export interface RenderOptions {
+  comments?: boolean
+  files?: DocFiles
 }
 
 export interface Rendered {
@@ -33,20 +40,21 @@ export function documentTasks(formats: DocumentFormats) {
     },
 
     /**
-     * A state's title, and its content in `format` if one is asked for: with its comment threads
-     * as notes when `comments` is set (not in a Word file), and always beside the content in JSON.
+     * A state's title, and its content in `format` if one is asked for, with `files` for its
+     * images: with its comment threads as notes when `comments` is set (not in a Word file), and
+     * always beside the content in JSON.
      */
-    async render({ state, format, comments = false }: { state: Uint8Array; format?: ExportFormat; comments?: boolean }): Promise<Rendered> {
+    async render({ state, format, comments = false, files }: { state: Uint8Array; format?: ExportFormat } & RenderOptions): Promise<Rendered> {
       const { title, exporting } = withDoc(state, (doc) => {
         const title = readTitle(doc)
         if (format === undefined) return { title, exporting: undefined }
-        if (format === 'docx') return { title, exporting: formats.exportAny(doc, format, title) }
+        if (format === 'docx') return { title, exporting: formats.exportAny(doc, format, title, files) }
         if (format === 'json') {
-          const exported = formats.export(doc, format, title)
+          const exported = formats.export(doc, format, title, files)
           return { title, exporting: { ...exported, body: withThreads(exported.body, doc) } }
         }
         const notes = comments ? markCommentedPassages(doc) : []
-        const exported = formats.export(doc, format, title)
+        const exported = formats.export(doc, format, title, files)
         return { title, exporting: { ...exported, body: withCommentNotes(format, exported.body, notes) } }
       })
       return exporting === undefined ? { title } : { title, exported: await exporting }

@@ -3,7 +3,7 @@ import type { CommentChange, CommentOutcome } from '../comments/comment-changes.
 import { ImportError } from '../export/import-error.js'
 import type { StoredDoc } from '../storage/doc-store.js'
 import type { Restore } from '../versions/restore.js'
-import type { ImportInput, Rendered } from './document-tasks.js'
+import type { ImportInput, Rendered, RenderOptions } from './document-tasks.js'
 import { TaskError, TaskPool, type TaskPoolOptions } from './task-pool.js'
 
 /** The worker's entry, next to this file in the source and in the build. */
@@ -26,8 +26,8 @@ export class DocumentWork {
     return this.#run('import', input)
   }
 
-  render(state: Uint8Array, format?: ExportFormat, comments = false): Promise<Rendered> {
-    return this.#run('render', { state, format, comments })
+  render(state: Uint8Array, format?: ExportFormat, options: RenderOptions = {}): Promise<Rendered> {
+    return this.#run('render', { state, format, ...options })
   }
 
   diff(before: Uint8Array, after: Uint8Array): Promise<DiffBlock[]> {

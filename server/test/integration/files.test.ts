@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getSchema } from '@tiptap/core'
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import { CONTENT_FIELD } from '@quire/shared'
+import { documentExtensions } from '@quire/shared/schema'
+import { connectClient, serverState } from '../helpers/clients.js'
+import { docxHtml } from '../helpers/libreoffice.js'
 import { createDoc, keyOf, startServer, type TestServer } from '../helpers/server.js'
+import { waitFor } from '../helpers/wait.js'
 
 const fixture = async (name: string) => new Uint8Array(await readFile(new URL(`../fixtures/images/${name}`, import.meta.url)))
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
@@ -132,4 +139,34 @@ describe('images', () => {
     expect(logs).toContain(`/files/${hash}?key=[redacted]`)
     for (const key of Object.values(doc.keys)) expect(logs).not.toContain(key)
   })
+
+  it('keeps images in the exports: inline in HTML and Markdown, embedded in the Word file; JSON holds only the hash', async () => {
+    const doc = await createDoc(server.url, { title: 'Logo' })
+    const { hash } = (await (await upload(doc.id, doc.keys.edit, png)).json()) as { hash: string }
+    const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    const content = [
+      { type: 'paragraph', content: [{ type: 'text', text: 'Our logo:' }] },
+      { type: 'image', attrs: { file: hash, alt: 'The logo', width: 120 } },
+    ]
+    prosemirrorJSONToYXmlFragment(getSchema(documentExtensions()), { type: 'doc', content }, editor.doc.getXmlFragment(CONTENT_FIELD))
+    await waitFor(
+      'the image to reach the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === 2,
+    )
+    editor.destroy()
+    const exported = (format: string) =>
+      fetch(`${server.url}/api/docs/${doc.id}/export?format=${format}`, { headers: { authorization: `Bearer ${doc.keys.view}` } })
+    const base64 = Buffer.from(png).toString('base64')
+
+    expect(await (await exported('html')).text()).toContain(`<img src="data:image/png;base64,${base64}" data-file="${hash}" alt="The logo" width="120">`)
+    expect(await (await exported('markdown')).text()).toContain(`![The logo](data:image/png;base64,${base64})`)
+    const json = (await (await exported('json')).json()) as { content: unknown[] }
+    expect(json.content[1]).toEqual({ type: 'image', attrs: { file: hash, alt: 'The logo', width: 120 } })
+    expect(JSON.stringify(json)).not.toContain(doc.keys.view)
+
+    // LibreOffice finds the picture in the Word file, with its alt text.
+    const { output, files } = await docxHtml(new Uint8Array(await (await exported('docx')).arrayBuffer()))
+    expect(output).toMatch(/<img [^>]*alt="The logo"/)
+    expect(files.filter((name) => name.endsWith('.png'))).toHaveLength(1)
+  }, 120_000)
 })
