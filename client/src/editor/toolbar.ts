@@ -19,7 +19,7 @@ interface Action {
   enabled?(editor: Editor): boolean
 }
 
-function actions(onEditLink: () => void): Action[][] {
+function actions(onEditLink: () => void, onPickImage: () => void): Action[][] {
   return [
     [
       { label: 'Bold', glyph: 'B', look: 'bold', shortcut: 'Mod-B', run: (e) => e.chain().focus().toggleBold().run(), active: (e) => e.isActive('bold') },
@@ -116,6 +116,7 @@ function actions(onEditLink: () => void): Action[][] {
         enabled: (e) => e.can().insertTable(),
       },
       { label: 'Table options', icon: 'tableOptions', menu: true, run: openTableMenu, enabled: (e) => e.isActive('table') },
+      { label: 'Insert image', icon: 'image', run: () => onPickImage() },
     ],
     [
       { label: 'Undo', icon: 'undo', shortcut: 'Mod-Z', run: (e) => e.chain().focus().undo().run(), enabled: (e) => e.can().undo() },
@@ -148,10 +149,10 @@ function shortcutText(shortcut: string): string {
  * The formatting toolbar: one tab stop, arrow keys move between its buttons (the ARIA
  * toolbar pattern), and each button says whether its format is on.
  */
-export function createToolbar(editor: Editor, onEditLink: () => void): HTMLElement {
+export function createToolbar(editor: Editor, onEditLink: () => void, onPickImage: () => void): HTMLElement {
   const buttons: { button: HTMLButtonElement; action: Action }[] = []
   const toolbar = h('div', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Formatting', 'aria-controls': 'doc-body' } })
-  for (const group of actions(onEditLink)) {
+  for (const group of actions(onEditLink, onPickImage)) {
     const groupElement = h('div', { class: 'toolbar__group', attrs: { role: 'group' } })
     for (const action of group) {
       const hint = action.shortcut ? `${action.label} (${shortcutText(action.shortcut)})` : action.label

@@ -9,9 +9,10 @@ import { loadIdentity, saveIdentity } from '../collab/identity.js'
 import { keyOfHash, parseDocLink } from '../collab/link-key.js'
 import { offlineDbName } from '../collab/offline-copy.js'
 import { RecentDocs } from '../collab/recent-docs.js'
-import { createEditor } from '../editor/editor-setup.js'
+import { createEditor, insertImages } from '../editor/editor-setup.js'
 import { createLinkBubble } from '../editor/link-bubble.js'
 import { createToolbar } from '../editor/toolbar.js'
+import { DocFiles, IMAGE_TYPES } from '../editor/doc-files.js'
 import type { HistoryPanel } from '../ui/history-panel.js'
 import { h } from '../ui/dom.js'
 import { createDownloadMenu } from '../ui/download-menu.js'
@@ -109,6 +110,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const editLink = () => {
     if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
   }
+  const files = new DocFiles(api, id, () => key)
   const editor: Editor = createEditor({
     element: editorHost,
     doc: session.doc,
@@ -117,9 +119,22 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     editable: writer,
     onEditLink: editLink,
     extensions: [comments.marks],
+    files,
+    onError: showError,
   })
   if (writer) editorHost.append(createLinkBubble(editor, editLink).element)
-  const toolbar = writer ? createToolbar(editor, editLink) : null
+  // The toolbar's Insert image opens the browser's file picker.
+  const picker = h('input', {
+    class: 'visually-hidden',
+    attrs: { type: 'file', accept: IMAGE_TYPES.join(','), multiple: true, tabindex: -1, 'aria-hidden': 'true' },
+    on: {
+      change: () => {
+        insertImages(editor, files, [...(picker.files ?? [])], showError)
+        picker.value = ''
+      },
+    },
+  })
+  const toolbar = writer ? createToolbar(editor, editLink, () => picker.click()) : null
   const awareness = session.provider.awareness
   const presence = createPresenceList(awareness)
   const setIdentity = (next: typeof identity) => {
@@ -176,7 +191,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
     h('div', { class: 'doc-header__row doc-header__row--meta' }, status.element, presence.element, comments.button, nameField.element),
     toolbar,
   )
-  const main = h('main', { class: 'doc-main doc-main--comments', attrs: { id: 'main' } }, alerts, editorHost, comments.attach(editor))
+  const main = h('main', { class: 'doc-main doc-main--comments', attrs: { id: 'main' } }, alerts, editorHost, comments.attach(editor), writer ? picker : null)
   // A button, not a #fragment link: the fragment holds the key.
   const skip = h('button', { class: 'skip-link', text: 'Skip to the text', attrs: { type: 'button' }, on: { click: () => editor.commands.focus() } })
   app.replaceChildren(skip, header, main)

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { createDoc } from '../../server/test/helpers/server.js'
+import { EDITOR, docLinkFor, typeAtEnd, waitForStatus } from './helpers/app.js'
+import { appWithBrowser, openPage } from './helpers/browser.js'
+
+const PNG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.png', import.meta.url))
+const JPEG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.jpg', import.meta.url))
+
+/** Pastes a file as a browser does when an image is on the clipboard. */
+async function pasteImage(page: Page, path: string, type: string): Promise<void> {
+  const base64 = (await readFile(path)).toString('base64')
+  await page.locator(EDITOR).evaluate(
+    (editor, { base64, type }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+      const data = new DataTransfer()
+      data.items.add(new File([bytes], 'pasted', { type }))
+      editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    },
+    { base64, type },
+  )
+}
+
+/** The images a page shows: loaded (their natural width known), with their alt text. */
+const shownImages = (page: Page) =>
+  page.$$eval(`${EDITOR} figure.doc-image img`, (images) =>
+    images.map((img) => ({ width: (img as HTMLImageElement).naturalWidth, alt: (img as HTMLImageElement).alt })),
+  )
+
+async function waitForImages(page: Page, count: number): Promise<{ width: number; alt: string }[]> {
+  await page.waitForFunction(
+    ({ selector, count }) => {
+      const images = [...document.querySelectorAll<HTMLImageElement>(selector)]
+      return images.length === count && images.every((img) => img.complete && img.naturalWidth > 0)
+    },
+    { selector: `${EDITOR} figure.doc-image img`, count },
+    { timeout: 20_000 },
+  )
+  return shownImages(page)
+}
+
+describe('images', () => {
+  const app = appWithBrowser()
+
+  it('one person picks and pastes images, the other sees them; alt text travels; offline paste shows at once and uploads when back online', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Screenshots' })
+    const adaContext = await app.browser.newContext()
+    const ada = (await openPage(adaContext, docLinkFor(app.server.url, doc.id, doc.keys.owner))).page
+    const grace = (await openPage(await app.browser.newContext(), docLinkFor(app.server.url, doc.id, doc.keys.view))).page
+    await grace.locator(EDITOR).waitFor()
+
+    await typeAtEnd(ada, 'The new screen:')
+    await ada.keyboard.press('Enter')
+    // Insert image opens the file picker.
+    const [chooser] = await Promise.all([ada.waitForEvent('filechooser'), ada.getByRole('button', { name: 'Insert image' }).click()])
+    await chooser.setFiles(PNG)
+    expect(await waitForImages(ada, 1)).toEqual([{ width: 3, alt: '' }])
+    // A view link sees it too, fetched with its own key.
+    expect(await waitForImages(grace, 1)).toEqual([{ width: 3, alt: '' }])
+
+    // Alt text, typed under the selected image, reaches the other page.
+    await ada.locator(`${EDITOR} figure.doc-image img`).click()
+    await ada.getByLabel('Alt text').fill('Three green pixels')
+    await ada.getByLabel('Alt text').press('Enter')
+    await grace.waitForFunction(
+      (selector) => document.querySelector<HTMLImageElement>(selector)?.alt === 'Three green pixels',
+      `${EDITOR} figure.doc-image img`,
+    )
+
+    // Offline, a pasted image shows at once from its own bytes; the others see it once it is uploaded.
+    await waitForStatus(ada, 'saved')
+    await adaContext.setOffline(true)
+    await typeAtEnd(ada, '')
+    await pasteImage(ada, JPEG, 'image/jpeg')
+    expect((await waitForImages(ada, 2))[1]).toEqual({ width: 3, alt: '' })
+    expect(await grace.locator(`${EDITOR} figure.doc-image`).count()).toBe(1)
+    await adaContext.setOffline(false)
+    expect(await waitForImages(grace, 2)).toEqual([
+      { width: 3, alt: 'Three green pixels' },
+      { width: 3, alt: '' },
+    ])
+    expect((await app.server.store.listFiles(doc.id)).map(({ type }) => type).sort()).toEqual(['image/jpeg', 'image/png'])
+  })
+})
