@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
             )
           })
       progress?.stop()
-      say(`backed up ${manifest.documents} documents and ${manifest.versions} versions to ${dir} ${took()}`)
+      say(`backed up ${manifest.documents} documents and ${manifest.versions} versions (and ${manifest.files} files) to ${dir} ${took()}`)
       return
     }
     case 'restore': {
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
       })
       progress.stop()
       if (!manifest.linkSecret) say('the backup holds no link secret (it was configured): start the server with the same LINK_SECRET')
-      say(`restored ${restored} documents and ${manifest.versions} versions into ${storeName(config)} ${took()}`)
+      say(`restored ${restored} documents and ${manifest.versions} versions (and ${manifest.files} files) into ${storeName(config)} ${took()}`)
       return
     }
     case 'list': {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import type { DocMeta, DocStore, StoredDoc, StoredVersion } from '../storage/doc-store.js'
+import type { DocMeta, DocStore, StoredDoc, StoredFile, StoredVersion } from '../storage/doc-store.js'
 
 /**
  * A backup is a directory:
@@ -11,20 +11,26 @@ import type { DocMeta, DocStore, StoredDoc, StoredVersion } from '../storage/doc
  *   docs/<id>.yjs             its whole state, as one Yjs update
  *   versions/<id>/<v>.json    a version's metadata
  *   versions/<id>/<v>.yjs     its state
+ *   files/<id>/<hash>.json    a file's metadata (type, size, createdAt)
+ *   files/<id>/<hash>.bin     its bytes (the restore checks them against the hash)
  *
  * Each document is its complete state (base and log merged), read with its versions at one
  * point in time. The format is the same whichever store it came from and goes to, so a backup
- * also moves a deployment from LevelDB to PostgreSQL. Version 1 (before versions were kept)
- * is still read.
+ * also moves a deployment from LevelDB to PostgreSQL. Versions 1 (before versions were kept)
+ * and 2 (before files) are still read.
  */
-export type BackupItem = { kind: 'doc'; meta: DocMeta; state: Uint8Array } | { kind: 'version'; docId: string; version: StoredVersion }
+export type BackupItem =
+  | { kind: 'doc'; meta: DocMeta; state: Uint8Array }
+  | { kind: 'version'; docId: string; version: StoredVersion }
+  | { kind: 'file'; docId: string; file: StoredFile }
 
 export interface BackupManifest {
   format: 'quire-backup'
-  version: 1 | 2
+  version: 1 | 2 | 3
   createdAt: string
   documents: number
   versions: number
+  files: number
   /** The generated link secret (hex), so restored links keep working; null when configured. */
   linkSecret: string | null
 }
@@ -44,6 +50,11 @@ export async function* backupItems(store: DocStore, fold: Fold): AsyncIterable<B
     for (const { v } of versions) {
       const kept = await version(v)
       if (kept) yield { kind: 'version', docId: meta.id, version: kept }
+    }
+    // Files never change under their hash: read as they are now, one at a time.
+    for (const { hash } of await store.listFiles(meta.id)) {
+      const file = await store.getFile(meta.id, hash)
+      if (file) yield { kind: 'file', docId: meta.id, file }
     }
   }
 }
@@ -76,8 +87,15 @@ export async function writeBackup(
   try {
     let documents = 0
     let versions = 0
+    let files = 0
     for await (const item of items) {
-      if (item.kind === 'doc') {
+      if (item.kind === 'file') {
+        const { bytes, hash, ...info } = item.file
+        await folder(join(partial, 'files', item.docId))
+        await file(join(partial, 'files', item.docId, `${hash}.json`), JSON.stringify(info, null, 2) + '\n')
+        await file(join(partial, 'files', item.docId, `${hash}.bin`), bytes)
+        files++
+      } else if (item.kind === 'doc') {
         await file(join(partial, 'docs', `${item.meta.id}.json`), JSON.stringify(item.meta, null, 2) + '\n')
         await file(join(partial, 'docs', `${item.meta.id}.yjs`), item.state)
         documents++
@@ -90,7 +108,15 @@ export async function writeBackup(
         versions++
       }
     }
-    const manifest: BackupManifest = { format: 'quire-backup', version: 2, createdAt: new Date().toISOString(), documents, versions, linkSecret: linkSecret() }
+    const manifest: BackupManifest = {
+      format: 'quire-backup',
+      version: 3,
+      createdAt: new Date().toISOString(),
+      documents,
+      versions,
+      files,
+      linkSecret: linkSecret(),
+    }
     await file(join(partial, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n')
     await rename(partial, dir)
     return manifest

@@ -1,5 +1,5 @@
 import type { ExportFormat } from '@quire/shared'
-import type { DocMeta } from '../storage/doc-store.js'
+import type { DocMeta, StoredFile } from '../storage/doc-store.js'
 import { BackupError, type BackupItem, type BackupManifest } from './backup.js'
 import { writeBackup } from './backup.js'
 
@@ -9,6 +9,7 @@ export type BackupLine =
   | { kind: 'count'; documents: number }
   | { kind: 'doc'; meta: unknown; state: string }
   | { kind: 'version'; docId: string; info: unknown; state: string }
+  | { kind: 'file'; docId: string; info: unknown; bytes: string }
 
 export interface Listed {
   id: string
@@ -43,6 +44,7 @@ export class Remote {
           if (line.kind === 'secret') linkSecret = line.linkSecret
           else if (line.kind === 'count') onCount(line.documents)
           else if (line.kind === 'doc') yield { kind: 'doc', meta: line.meta as DocMeta, state: bytes(line.state) }
+          else if (line.kind === 'file') yield { kind: 'file', docId: line.docId, file: { ...(line.info as StoredFile), bytes: bytes(line.bytes) } }
           else yield { kind: 'version', docId: line.docId, version: { info: line.info as never, state: bytes(line.state) } }
         }
       }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { z } from 'zod'
-import { DOC_ID_PATTERN } from '@quire/shared'
+import { DOC_ID_PATTERN, FILE_HASH_PATTERN } from '@quire/shared'
 import type { DocStore } from '../storage/doc-store.js'
 import { BackupError, exists, type BackupItem, type BackupManifest } from './backup.js'
 
@@ -24,12 +25,19 @@ const versionSchema = z.object({
   bytes: z.number().int().min(0),
 })
 
+const fileSchema = z.object({
+  type: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+  size: z.number().int().min(0),
+  createdAt: z.string().datetime(),
+})
+
 const manifestSchema = z.object({
   format: z.literal('quire-backup'),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   createdAt: z.string(),
   documents: z.number().int().min(0),
   versions: z.number().int().min(0).default(0),
+  files: z.number().int().min(0).default(0),
   linkSecret: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
@@ -49,10 +57,12 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
 
 /** A backup's documents, each followed by its versions, each read and checked when it is reached. */
 export async function* readItems(dir: string): AsyncIterable<BackupItem> {
+  const ids = new Set<string>()
   for (const name of await filesIn(join(dir, 'docs'), '.json')) {
     const metaFile = join(dir, 'docs', name)
     const meta = parse(metaSchema, await readJson(metaFile), metaFile)
     if (`${meta.id}.json` !== name) throw new BackupError(`${metaFile} holds document ${meta.id}`)
+    ids.add(meta.id)
     yield { kind: 'doc', meta, state: await readState(join(dir, 'docs', `${meta.id}.yjs`)) }
     const versionsDir = join(dir, 'versions', meta.id)
     if (!(await exists(versionsDir))) continue
@@ -62,6 +72,28 @@ export async function* readItems(dir: string): AsyncIterable<BackupItem> {
       const info = parse(versionSchema, await readJson(infoFile), infoFile)
       if (`${info.v}.json` !== file) throw new BackupError(`${infoFile} holds version ${info.v}`)
       yield { kind: 'version', docId: meta.id, version: { info, state: await readState(join(versionsDir, `${info.v}.yjs`)) } }
+    }
+  }
+  yield* readFiles(dir, ids)
+}
+
+/** The files of the documents in `ids`, each checked against its hash and its size. */
+async function* readFiles(dir: string, ids: ReadonlySet<string>): AsyncIterable<BackupItem> {
+  const filesDir = join(dir, 'files')
+  if (!(await exists(filesDir))) return
+  for (const docId of await readdir(filesDir)) {
+    if (!ids.has(docId)) throw new BackupError(`${join(filesDir, docId)} belongs to no document of the backup`)
+    for (const name of await filesIn(join(filesDir, docId), '.json')) {
+      const hash = name.slice(0, -'.json'.length)
+      const infoFile = join(filesDir, docId, name)
+      if (!FILE_HASH_PATTERN.test(hash)) throw new BackupError(`${infoFile} is not named after a sha256`)
+      const info = parse(fileSchema, await readJson(infoFile), infoFile)
+      const bytesFile = join(filesDir, docId, `${hash}.bin`)
+      const bytes = await readFile(bytesFile).catch(() => {
+        throw new BackupError(`${bytesFile} is missing`)
+      })
+      if (bytes.length !== info.size || createHash('sha256').update(bytes).digest('hex') !== hash) throw new BackupError(`${bytesFile} does not match its hash`)
+      yield { kind: 'file', docId, file: { hash, ...info, bytes: new Uint8Array(bytes) } }
     }
   }
 }
@@ -80,6 +112,10 @@ export async function restoreBackup(store: DocStore, dir: string, onDocument = (
   for await (const item of readItems(dir)) {
     if (item.kind === 'version') {
       await store.putVersion(item.docId, item.version)
+      continue
+    }
+    if (item.kind === 'file') {
+      await store.putFile(item.docId, item.file)
       continue
     }
     await store.createDoc(item.meta, item.state)

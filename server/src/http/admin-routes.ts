@@ -34,7 +34,10 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
       yield line({ kind: 'count', documents: await countDocuments(store) })
       for await (const item of backupItems(store, (stored) => work.fold(stored))) {
         if (item.kind === 'doc') yield line({ kind: 'doc', meta: item.meta, state: base64(item.state) })
-        else yield line({ kind: 'version', docId: item.docId, info: item.version.info, state: base64(item.version.state) })
+        else if (item.kind === 'file') {
+          const { bytes, ...info } = item.file
+          yield line({ kind: 'file', docId: item.docId, info, bytes: base64(bytes) })
+        } else yield line({ kind: 'version', docId: item.docId, info: item.version.info, state: base64(item.version.state) })
       }
     }
     return reply.type('application/x-ndjson').send(Readable.from(lines()))

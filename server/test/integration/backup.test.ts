@@ -1,4 +1,4 @@
-import { readdir, stat, writeFile } from 'node:fs/promises'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -48,8 +48,15 @@ describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
       }
     })()
     await waitFor('some typing to land', async () => (await serverState(server.collabUrl, docs[0]!.id, docs[0]!.keys.view)).getText('t').length > 50)
+    const png = new Uint8Array(await readFile(new URL('../fixtures/images/pixels.png', import.meta.url)))
+    const uploaded = await fetch(`${server.url}/api/docs/${docs[0]!.id}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${docs[0]!.keys.edit}` },
+      body: png,
+    })
+    const { hash } = (await uploaded.json()) as { hash: string }
     const backup = await runCli(['backup', backupDir, '--server', server.url], { ADMIN_TOKEN })
-    expect(backup.stderr).toContain('backed up 2 documents')
+    expect(backup.stderr).toContain('backed up 2 documents and 0 versions (and 1 files)')
     expect(backup.code).toBe(0)
     // As private as the data folder: only the server's user reads it.
     const mode = async (path: string) => (await stat(path)).mode & 0o777
@@ -81,6 +88,8 @@ describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
     }
     // Links made before the loss still open the documents: the secret came back too.
     expect((await fetch(`${restored.url}/api/docs/${docs[1]!.id}?key=${docs[1]!.keys.owner}`)).status).toBe(200)
+    const image = await fetch(`${restored.url}/api/docs/${docs[0]!.id}/files/${hash}?key=${docs[0]!.keys.view}`)
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(png)
   })
 
   it('restores nothing from a damaged backup, and never over existing documents', async () => {
@@ -190,6 +199,14 @@ describe('moving a deployment from LevelDB to PostgreSQL', () => {
       await waitFor('the later edit', async () => (await serverState(first.collabUrl, doc.id, doc.keys.view)).getText('t').toString().startsWith('later'))
       writer.destroy()
     }
+    // An image of the first document travels with it.
+    const png = new Uint8Array(await readFile(new URL('../fixtures/images/pixels.png', import.meta.url)))
+    const uploaded = await fetch(`${first.url}/api/docs/${docs[0]!.id}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${docs[0]!.keys.edit}` },
+      body: png,
+    })
+    const { hash } = (await uploaded.json()) as { hash: string }
     const markdown = await Promise.all(docs.map(async (doc) => (await api(first.url, `/api/docs/${doc.id}/export`, doc.keys.view)).text()))
     first.process.kill('SIGTERM')
     expect(await first.exited).toBe(0)
@@ -207,12 +224,12 @@ describe('moving a deployment from LevelDB to PostgreSQL', () => {
     const backupDir = join(await dir(), 'move')
     const backup = await runCli(['backup', backupDir], from.env)
     // Each named version, and the automatic one the drain took of the later edit.
-    expect(backup.stderr).toMatch(/backed up 2 documents and 4 versions/)
+    expect(backup.stderr).toMatch(/backed up 2 documents and 4 versions \(and 1 files\)/)
     // Not a terminal: the progress comes as plain lines, never as a bar.
     expect(backup.stderr).toContain('backup: 2 of 2 documents')
     const restore = await runCli(['restore', backupDir], to.env)
     expect(restore.code).toBe(0)
-    expect(restore.stderr).toMatch(/restored 2 documents and 4 versions into the PostgreSQL database/)
+    expect(restore.stderr).toMatch(/restored 2 documents and 4 versions \(and 1 files\) into the PostgreSQL database/)
 
     const second = await startChildServer(to.env)
     for (const [i, doc] of docs.entries()) {
@@ -222,6 +239,9 @@ describe('moving a deployment from LevelDB to PostgreSQL', () => {
       const state = await serverState(second.collabUrl, doc.id, doc.keys.view)
       expect(state.getText('t').toString()).toBe(`later typed into ${i}`)
     }
+    const image = await api(second.url, `/api/docs/${docs[0]!.id}/files/${hash}`, docs[0]!.keys.view)
+    expect(image.status).toBe(200)
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(png)
     second.process.kill('SIGTERM')
     await second.exited
     const plain = (versions: typeof versionsBefore) => versions.map((list) => list.map((version) => ({ ...version!, state: Array.from(version!.state) })))
