@@ -26,7 +26,7 @@ Commands:
   restore <dir>             bring a backup back into an empty store (of either kind)
   list                      list the documents
   export <id>               print a document (--format markdown|html|json|text|docx)
-  compact                   fold every document's log into its base
+  compact                   fold every document's log into its base; remove unreferenced images
 
 Options:
   --server <url>            work through a running server (needs ADMIN_TOKEN)
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
         ? await remote.compact()
         : await withStore(config, async (store) => {
             const progress = showProgress('compact', await countDocuments(store))
-            const count = await compactStore(store, () => progress.tick())
+            const count = await compactStore(store, () => progress.tick(), config.fileGcGraceMs)
             progress.stop()
             return count
           })

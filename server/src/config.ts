@@ -143,6 +143,7 @@ const schema = z.object({
   MAX_FILE_BYTES: integer(1 * KiB, 1024 * MiB, 10 * MiB),
   MAX_FILE_BYTES_PER_DOCUMENT: integer(1 * KiB, 64 * 1024 * MiB, 200 * MiB),
   MAX_IMAGE_PIXELS: integer(1, 1_000_000_000, 50_000_000),
+  FILE_GC_GRACE_MS: integer(0, 365 * 24 * 3600_000, 24 * 3600_000),
   MAX_BUFFERED_BYTES: integer(64 * KiB, 1024 * MiB, 16 * MiB),
   MAX_PENDING_FRAMES: integer(1, 100_000, 256),
   MAX_SOCKETS_PER_DOCUMENT: integer(1, 1_000_000, 1_000),

@@ -6,6 +6,8 @@ import { backupItems, countDocuments } from '../admin/backup.js'
 import type { BackupLine } from '../admin/remote.js'
 import { Errors } from '../errors.js'
 import { readTitle } from '../sync/doc-fields.js'
+import { collectFiles } from '../files/file-references.js'
+import * as Y from 'yjs'
 import { payloadOf } from './export-reply.js'
 import { docIdParams } from './schemas.js'
 import { filesForExport } from '../files/document-files.js'
@@ -18,7 +20,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
  * Without ADMIN_TOKEN these routes do not exist.
  */
 export async function adminRoutes(app: FastifyInstance, options: { token: string; linkSecret: string | null }): Promise<void> {
-  const { store, rooms, work } = app.quire
+  const { store, rooms, work, config } = app.quire
   const expected = digest(options.token)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
@@ -73,6 +75,7 @@ export async function adminRoutes(app: FastifyInstance, options: { token: string
     let compacted = 0
     for await (const { id } of store.listDocs()) {
       await rooms.with(id, async (room) => {
+        await collectFiles(store, id, Y.encodeStateAsUpdate(room.doc), config.fileGcGraceMs)
         if (room.logCount === 0) return
         await room.compact()
         compacted++

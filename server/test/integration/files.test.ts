@@ -9,6 +9,7 @@ import { connectClient, serverState } from '../helpers/clients.js'
 import { docxHtml } from '../helpers/libreoffice.js'
 import { createDoc, keyOf, startServer, type TestServer } from '../helpers/server.js'
 import { waitFor } from '../helpers/wait.js'
+import { compactStore } from '../../src/admin/store-tasks.js'
 
 const fixture = async (name: string) => new Uint8Array(await readFile(new URL(`../fixtures/images/${name}`, import.meta.url)))
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
@@ -169,4 +170,42 @@ describe('images', () => {
     expect(output).toMatch(/<img [^>]*alt="The logo"/)
     expect(files.filter((name) => name.endsWith('.png'))).toHaveLength(1)
   }, 120_000)
+
+  it('compaction removes images no state refers to after the grace period, and keeps what a kept version needs', async () => {
+    const doc = await createDoc(server.url, { title: 'Gallery' })
+    const hashOf = async (bytes: Uint8Array) => ((await (await upload(doc.id, doc.keys.edit, bytes)).json()) as { hash: string }).hash
+    // Another small PNG (its header says 2×2): the one nothing will refer to.
+    const other = Uint8Array.from(png)
+    new DataView(other.buffer).setUint32(16, 2)
+    const [live, versioned, orphan] = [await hashOf(png), await hashOf(jpeg), await hashOf(other)]
+    const image = (file: string) => ({ type: 'image', attrs: { file, alt: '' } })
+    const editor = await connectClient(server.collabUrl, doc.id, doc.keys.edit)
+    const fragment = editor.doc.getXmlFragment(CONTENT_FIELD)
+    const schema = getSchema(documentExtensions())
+    prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content: [image(live), image(versioned)] }, fragment)
+    await waitFor(
+      'both images on the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === 2,
+    )
+    // A named version keeps the second image; then it leaves the text.
+    const saved = await fetch(`${server.url}/api/docs/${doc.id}/versions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doc.keys.edit}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'With both' }),
+    })
+    expect(saved.status).toBe(201)
+    editor.doc.transact(() => fragment.delete(1, 1))
+    await waitFor(
+      'one image left on the server',
+      async () => (await serverState(server.collabUrl, doc.id, doc.keys.view)).getXmlFragment(CONTENT_FIELD).length === 1,
+    )
+    editor.destroy()
+
+    const hashes = async () => (await server.store.listFiles(doc.id)).map(({ hash }) => hash).sort()
+    // Within the grace period, nothing goes.
+    await compactStore(server.store, () => {}, 3600_000)
+    expect(await hashes()).toEqual([live, versioned, orphan].sort())
+    await compactStore(server.store, () => {}, 0)
+    expect(await hashes()).toEqual([live, versioned].sort())
+  })
 })
