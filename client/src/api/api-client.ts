@@ -7,7 +7,6 @@ import type {
   DocInfo,
   DocLinks,
   ExportFormat,
-  UploadedFile,
   VersionDetail,
   VersionDiff,
   VersionInfo,
@@ -101,46 +100,6 @@ export class ApiClient {
     return this.#json('POST', versionsPath(id), key, request)
   }
 
-  /** One of the document's images, by hash (cached by the browser: a hash never changes its bytes). */
-  async file(id: string, key: string, hash: string): Promise<Blob> {
-    let response: Response
-    try {
-      response = await fetch(`${this.#origin}/api/docs/${encodeURIComponent(id)}/files/${hash}`, {
-        headers: { authorization: `Bearer ${key}` },
-        credentials: 'omit',
-      })
-    } catch (error) {
-      throw new ServerUnreachable(error)
-    }
-    if (!response.ok) throw await apiError(response)
-    return response.blob()
-  }
-
-  /** Sends an image; `onProgress` hears the share sent so far (XMLHttpRequest: fetch reports no upload progress). */
-  uploadFile(id: string, key: string, file: Blob, onProgress: (sent: number) => void): Promise<UploadedFile> {
-    return new Promise((resolve, reject) => {
-      const request = new XMLHttpRequest()
-      request.open('POST', `${this.#origin}/api/docs/${encodeURIComponent(id)}/files`)
-      request.setRequestHeader('authorization', `Bearer ${key}`)
-      request.setRequestHeader('content-type', 'application/octet-stream')
-      request.upload.addEventListener('progress', (event) => event.lengthComputable && onProgress(event.loaded / event.total))
-      request.addEventListener('error', () => reject(new ServerUnreachable(new Error('the upload failed'))))
-      request.addEventListener('load', () => {
-        const body = (() => {
-          try {
-            return JSON.parse(request.responseText) as unknown
-          } catch {
-            return undefined
-          }
-        })()
-        if (request.status === 201) return resolve(body as UploadedFile)
-        const error = body as Partial<ApiErrorBody> | undefined
-        reject(new ApiError(request.status, error?.error ?? 'http_error', error?.message ?? `The server answered ${request.status}.`))
-      })
-      request.send(file)
-    })
-  }
-
   async #json<T>(method: string, path: string, key?: string, body?: unknown): Promise<T> {
     const response = await this.#request(method, path, key, body)
     return (await response.json()) as T
@@ -172,7 +131,7 @@ function versionsPath(id: string, v?: number): string {
   return v === undefined ? path : `${path}/${v}`
 }
 
-async function apiError(response: Response): Promise<ApiError> {
+export async function apiError(response: Response): Promise<ApiError> {
   try {
     const body = (await response.json()) as Partial<ApiErrorBody>
     if (typeof body.error === 'string' && typeof body.message === 'string') {

@@ -1,4 +1,5 @@
-import { ApiError, type ApiClient } from '../api/api-client.js'
+import { ApiError } from '../api/api-client.js'
+import type { FilesApi } from '../api/files-api.js'
 
 /** The image types the server keeps (it checks the bytes; this only spares a useless upload). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp']
@@ -27,7 +28,7 @@ async function sha256(blob: Blob): Promise<string> {
  * are fetched with this page's key (never in an address) and shown from blob: URLs.
  */
 export class DocFiles {
-  readonly #api: ApiClient
+  readonly #api: FilesApi
   readonly #id: string
   readonly #key: () => string
   readonly #urls = new Map<string, Promise<string>>()
@@ -36,7 +37,7 @@ export class DocFiles {
   readonly #listeners = new Map<string, Set<(state: UploadState) => void>>()
   #uploading = false
 
-  constructor(api: ApiClient, id: string, key: () => string) {
+  constructor(api: FilesApi, id: string, key: () => string) {
     this.#api = api
     this.#id = id
     this.#key = key

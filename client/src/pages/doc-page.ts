@@ -13,6 +13,7 @@ import { createEditor, insertImages } from '../editor/editor-setup.js'
 import { createLinkBubble } from '../editor/link-bubble.js'
 import { createToolbar } from '../editor/toolbar.js'
 import { DocFiles, IMAGE_TYPES } from '../editor/doc-files.js'
+import { FilesApi } from '../api/files-api.js'
 import type { HistoryPanel } from '../ui/history-panel.js'
 import { h } from '../ui/dom.js'
 import { createDownloadMenu } from '../ui/download-menu.js'
@@ -110,7 +111,7 @@ function openDocument(app: HTMLElement, { id, role, api, recent, ...rest }: Open
   const editLink = () => {
     if (editor.isEditable) void import('../editor/link-dialog.js').then(({ openLinkDialog }) => openLinkDialog(editor))
   }
-  const files = new DocFiles(api, id, () => key)
+  const files = new DocFiles(new FilesApi(location.origin), id, () => key)
   const editor: Editor = createEditor({
     element: editorHost,
     doc: session.doc,
