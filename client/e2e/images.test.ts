@@ -7,6 +7,7 @@ import { EDITOR, docLinkFor, typeAtEnd, waitForStatus } from './helpers/app.js'
 import { appWithBrowser, openPage } from './helpers/browser.js'
 
 const PNG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.png', import.meta.url))
+const SCREENSHOT = fileURLToPath(new URL('../../docs/tables-and-images.png', import.meta.url))
 const JPEG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.jpg', import.meta.url))
 
 /** Pastes a file as a browser does when an image is on the clipboard. */
@@ -82,5 +83,58 @@ describe('images', () => {
       { width: 3, alt: '' },
     ])
     expect((await app.server.store.listFiles(doc.id)).map(({ type }) => type).sort()).toEqual(['image/jpeg', 'image/png'])
+  })
+
+  it('shows a table and an image together, as in the README', async () => {
+    const doc = await createDoc(app.server.url, { title: 'Release review' })
+    const context = await app.browser.newContext({ viewport: { width: 900, height: 760 }, deviceScaleFactor: 1 })
+    await context.addInitScript(() => localStorage.setItem('quire.identity', JSON.stringify({ name: 'Ada', color: '#2d6cb5' })))
+    const page = (await openPage(context, docLinkFor(app.server.url, doc.id, doc.keys.owner))).page
+    await typeAtEnd(page, 'Where each part of the release stands.')
+    await page.keyboard.press('Enter')
+    await page.keyboard.type('The new sign-up screen:')
+    await page.keyboard.press('Enter')
+    // An image drawn by the browser itself, pasted in as from a screenshot tool.
+    await page.locator(EDITOR).evaluate((editor) => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 480
+      canvas.height = 200
+      const g = canvas.getContext('2d')!
+      g.fillStyle = '#e6efe9'
+      g.fillRect(0, 0, 480, 200)
+      g.fillStyle = '#2f5d50'
+      g.fillRect(24, 24, 432, 36)
+      g.fillStyle = '#ffffff'
+      for (const [y, w] of [
+        [90, 300],
+        [130, 220],
+      ] as const)
+        g.fillRect(24, y, w, 24)
+      g.fillStyle = '#2d6cb5'
+      g.fillRect(24, 166, 120, 24)
+      canvas.toBlob((blob) => {
+        const data = new DataTransfer()
+        data.items.add(new File([blob!], 'sign-up.png', { type: 'image/png' }))
+        editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+      }, 'image/png')
+    })
+    await waitForImages(page, 1)
+    await page.locator(`${EDITOR} figure.doc-image img`).click()
+    await page.getByLabel('Alt text').fill('The sign-up screen: a title bar, two fields and a button')
+    await page.getByLabel('Alt text').press('Enter')
+    // The table goes between the two paragraphs.
+    await page.locator(`${EDITOR} p`).first().click()
+    await page.keyboard.press('End')
+    await page.keyboard.press('Enter')
+    await page.getByRole('button', { name: 'Insert table' }).click()
+    const cells = ['Part', 'Owner', 'State', 'Editor', 'Ada', 'Ready', 'Exports', 'Grace', 'In review', 'Sign-up', 'Linus', 'Drafting']
+    for (const [i, cell] of cells.entries()) {
+      await page.keyboard.type(cell)
+      if (i < cells.length - 1) await page.keyboard.press('Tab')
+    }
+    await page.locator(`${EDITOR} > p`).first().click()
+    await waitForStatus(page, 'saved')
+    expect(await waitForImages(page, 1)).toEqual([{ width: 480, alt: 'The sign-up screen: a title bar, two fields and a button' }])
+    await page.screenshot({ path: SCREENSHOT })
   })
 })
