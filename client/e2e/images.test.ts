@@ -1,46 +1,13 @@
-import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { createDoc } from '../../server/test/helpers/server.js'
 import { EDITOR, docLinkFor, typeAtEnd, waitForStatus } from './helpers/app.js'
 import { appWithBrowser, openPage } from './helpers/browser.js'
+import { pasteImage, waitForImages } from './helpers/images.js'
 
 const PNG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.png', import.meta.url))
 const SCREENSHOT = fileURLToPath(new URL('../../docs/tables-and-images.png', import.meta.url))
 const JPEG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.jpg', import.meta.url))
-
-/** Pastes a file as a browser does when an image is on the clipboard. */
-async function pasteImage(page: Page, path: string, type: string): Promise<void> {
-  const base64 = (await readFile(path)).toString('base64')
-  await page.locator(EDITOR).evaluate(
-    (editor, { base64, type }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
-      const data = new DataTransfer()
-      data.items.add(new File([bytes], 'pasted', { type }))
-      editor.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
-    },
-    { base64, type },
-  )
-}
-
-/** The images a page shows: loaded (their natural width known), with their alt text. */
-const shownImages = (page: Page) =>
-  page.$$eval(`${EDITOR} figure.doc-image img`, (images) =>
-    images.map((img) => ({ width: (img as HTMLImageElement).naturalWidth, alt: (img as HTMLImageElement).alt })),
-  )
-
-async function waitForImages(page: Page, count: number): Promise<{ width: number; alt: string }[]> {
-  await page.waitForFunction(
-    ({ selector, count }) => {
-      const images = [...document.querySelectorAll<HTMLImageElement>(selector)]
-      return images.length === count && images.every((img) => img.complete && img.naturalWidth > 0)
-    },
-    { selector: `${EDITOR} figure.doc-image img`, count },
-    { timeout: 20_000 },
-  )
-  return shownImages(page)
-}
 
 describe('images', () => {
   const app = appWithBrowser()

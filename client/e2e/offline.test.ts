@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startChildServer, type ChildServer } from '../../server/test/helpers/child-server.js'
@@ -19,6 +20,9 @@ import {
   typeAtEnd,
 } from './helpers/app.js'
 import { cspViolations, launchBrowser, openPage, type RecordedPage } from './helpers/browser.js'
+import { pasteImage, waitForImages } from './helpers/images.js'
+
+const PNG = fileURLToPath(new URL('../../server/test/fixtures/images/pixels.png', import.meta.url))
 
 const KEPT = 'Offline — changes kept on this device'
 
@@ -111,5 +115,18 @@ describe('offline and reload', () => {
     expect(await ada.page.locator(EDITOR).getAttribute('contenteditable')).toBe('true')
     server = await start(dataDir, Number(port))
     await waitForStatus(ada.page, 'saved', 30_000)
+  })
+
+  it('shows an image pasted while the server is down at once, and uploads it when the server is back', async () => {
+    const port = new URL(server.url).port
+    await stop(server)
+    await waitForStatus(ada.page, 'offline')
+    await caretToEnd(ada.page)
+    await ada.page.keyboard.press('Enter')
+    await pasteImage(ada.page, PNG, 'image/png')
+    expect(await waitForImages(ada.page, 1)).toEqual([{ width: 3, alt: '' }])
+    server = await start(dataDir, Number(port))
+    expect(await waitForImages(grace.page, 1, 45_000)).toEqual([{ width: 3, alt: '' }])
+    expect(cspViolations([...ada.errors, ...grace.errors])).toEqual([])
   })
 })
