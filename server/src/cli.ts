@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
             )
           })
       progress?.stop()
-      say(`backed up ${manifest.documents} documents and ${manifest.versions} versions (and ${manifest.files} files) to ${dir} ${took()}`)
+      say(`backed up ${manifest.documents} documents and ${manifest.versions} versions (${filesOf(manifest)}) to ${dir} ${took()}`)
       return
     }
     case 'restore': {
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
       })
       progress.stop()
       if (!manifest.linkSecret) say('the backup holds no link secret (it was configured): start the server with the same LINK_SECRET')
-      say(`restored ${restored} documents and ${manifest.versions} versions (and ${manifest.files} files) into ${storeName(config)} ${took()}`)
+      say(`restored ${restored} documents and ${manifest.versions} versions (${filesOf(manifest)}) into ${storeName(config)} ${took()}`)
       return
     }
     case 'list': {
@@ -186,3 +186,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`quire: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)
 })
+
+/** How many image files a backup holds, in words. */
+function filesOf({ files }: { files: number }): string {
+  return files === 1 ? 'with 1 image' : `with ${files} images`
+}

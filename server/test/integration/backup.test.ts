@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('backup and restore on %s', (kind) => {
     })
     const { hash } = (await uploaded.json()) as { hash: string }
     const backup = await runCli(['backup', backupDir, '--server', server.url], { ADMIN_TOKEN })
-    expect(backup.stderr).toContain('backed up 2 documents and 0 versions (and 1 files)')
+    expect(backup.stderr).toContain('backed up 2 documents and 0 versions (with 1 image)')
     expect(backup.code).toBe(0)
     // As private as the data folder: only the server's user reads it.
     const mode = async (path: string) => (await stat(path)).mode & 0o777
@@ -224,12 +224,12 @@ describe('moving a deployment from LevelDB to PostgreSQL', () => {
     const backupDir = join(await dir(), 'move')
     const backup = await runCli(['backup', backupDir], from.env)
     // Each named version, and the automatic one the drain took of the later edit.
-    expect(backup.stderr).toMatch(/backed up 2 documents and 4 versions \(and 1 files\)/)
+    expect(backup.stderr).toMatch(/backed up 2 documents and 4 versions \(with 1 image\)/)
     // Not a terminal: the progress comes as plain lines, never as a bar.
     expect(backup.stderr).toContain('backup: 2 of 2 documents')
     const restore = await runCli(['restore', backupDir], to.env)
     expect(restore.code).toBe(0)
-    expect(restore.stderr).toMatch(/restored 2 documents and 4 versions \(and 1 files\) into the PostgreSQL database/)
+    expect(restore.stderr).toMatch(/restored 2 documents and 4 versions \(with 1 image\) into the PostgreSQL database/)
 
     const second = await startChildServer(to.env)
     for (const [i, doc] of docs.entries()) {
