@@ -5,9 +5,9 @@
  * become each format's own marks after, so no serializer has to know about comments.
  */
 import type * as Y from 'yjs'
-import type { ExportFormat } from '@quire/shared'
 import { contentOf, DocText, readThreads, type CommentThread } from '@quire/shared/comments'
 import { threadInfo } from '../comments/comment-changes.js'
+import type { TextFormat } from './formats.js'
 
 const OPEN = '\uE000'
 const CLOSE = '\uE001'
@@ -85,7 +85,7 @@ function textNotes(notes: CommentNote[]): string {
 }
 
 /** The export's body with each placeholder turned into the format's mark, and the notes added. */
-export function withCommentNotes(format: ExportFormat, body: string, notes: CommentNote[]): string {
+export function withCommentNotes(format: TextFormat, body: string, notes: CommentNote[]): string {
   if (notes.length === 0) return body
   switch (format) {
     case 'markdown':
