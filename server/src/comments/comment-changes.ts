@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs'
 import type { CommentMessageInfo, CommentStatus, CommentThreadInfo } from '@quire/shared'
+import { withDoc } from '../sync/doc-fields.js'
 import {
   addReply,
   CommentError,
@@ -120,15 +121,4 @@ function apply(doc: Y.Doc, change: CommentChange): string {
 
 function notAuthor(): CommentError {
   return new CommentError('not_author', 'Only its author can change or delete a message (and the owner delete it).')
-}
-
-function withDoc<T>(state: Uint8Array, use: (doc: Y.Doc) => T): T {
-  // A client id of its own for every change: two made at once from the same state never clash.
-  const doc = new Y.Doc()
-  try {
-    Y.applyUpdate(doc, state)
-    return use(doc)
-  } finally {
-    doc.destroy()
-  }
 }

@@ -24,6 +24,20 @@ export function serverDoc(): Y.Doc {
   return new Y.Doc({ guid: 'quire' })
 }
 
+/**
+ * `use` on a Y.Doc holding `state`, destroyed afterwards. Each gets a client id of its own, so
+ * two changes made at once from the same state never clash.
+ */
+export function withDoc<T>(state: Uint8Array, use: (doc: Y.Doc) => T): T {
+  const doc = serverDoc()
+  try {
+    Y.applyUpdate(doc, state)
+    return use(doc)
+  } finally {
+    doc.destroy()
+  }
+}
+
 /** Longest title the server writes into a document. */
 export const MAX_TITLE_LENGTH = 200
 

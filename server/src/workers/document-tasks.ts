@@ -1,10 +1,9 @@
-import * as Y from 'yjs'
 import type { CommentStatus, CommentThreadInfo, DiffBlock, ExportFormat } from '@quire/shared'
 import { changeComments, listThreads, type CommentChange, type CommentOutcome } from '../comments/comment-changes.js'
 import { markCommentedPassages, withCommentNotes, withThreads } from '../export/comment-notes.js'
 import type { DocumentFormats, Exported, ImportFormat } from '../export/formats.js'
 import type { DocFiles } from '../export/inline-images.js'
-import { foldStored, initialState, readTitle } from '../sync/doc-fields.js'
+import { foldStored, initialState, readTitle, withDoc } from '../sync/doc-fields.js'
 import { diffBlocks } from '../versions/diff.js'
 import { restoreUpdates, type Restore } from '../versions/restore.js'
 
@@ -87,13 +86,3 @@ export function documentTasks(formats: DocumentFormats) {
 }
 
 export type DocumentTasks = ReturnType<typeof documentTasks>
-
-function withDoc<T>(state: Uint8Array, use: (doc: Y.Doc) => T): T {
-  const doc = new Y.Doc()
-  try {
-    Y.applyUpdate(doc, state)
-    return use(doc)
-  } finally {
-    doc.destroy()
-  }
-}
