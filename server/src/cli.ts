@@ -156,7 +156,7 @@ function storeName(config: Config): string {
 /** Runs `use` on the configured store, opened for the command alone (and migrated, for PostgreSQL). */
 async function withStore<T>(config: Config, use: (store: DocStore) => Promise<T>): Promise<T> {
   // Every batch of the command reaches the disk before it says it is done.
-  const store = createStore({ ...config, syncWrites: true }, createLogger('warn'))
+  const store = await createStore({ ...config, syncWrites: true }, createLogger('warn'))
   try {
     await store.open()
   } catch (error) {

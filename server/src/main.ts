@@ -7,7 +7,6 @@ import { hostname } from 'node:os'
 import { loadLinkSecret, secretHomeOf } from './access/secret.js'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
-import { RedisBus } from './bus/redis-bus.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { metricsRoute } from './http/metrics-route.js'
 import { RequestLogs } from './http/request-logs.js'
@@ -49,14 +48,11 @@ function startFailure(error: unknown, config: Config): string | undefined {
 }
 
 async function start(config: Config, logger: ReturnType<typeof createLogger>): Promise<void> {
-  const store = createStore(config, logger)
+  const store = await createStore(config, logger)
   await store.open()
   // A store that several servers share keeps the generated secret; LevelDB's is a file beside it.
   const linkSecret = await loadLinkSecret(secretHomeOf(store, config.dataDir), config.linkSecret)
-  // The cluster mode: a name no other instance has, on a bus they all share.
-  const bus = config.redisUrl
-    ? new RedisBus({ url: config.redisUrl, instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, log: logger })
-    : undefined
+  const bus = config.redisUrl ? await openBus(config.redisUrl, logger) : undefined
   if (bus) logger.info({ instance: bus.instance }, 'cluster mode: relaying through Redis, the log in PostgreSQL')
   const app = await buildApp({ config, store, linkSecret, logger, bus, sharedCounts: bus })
   await app.listen({ port: config.port, host: config.host })
@@ -87,6 +83,15 @@ async function start(config: Config, logger: ReturnType<typeof createLogger>): P
   }
   process.on('SIGTERM', (signal) => void stop(signal))
   process.on('SIGINT', (signal) => void stop(signal))
+}
+
+/**
+ * The cluster mode: a name no other instance has, on a bus they all share. The Redis client is
+ * loaded only then, so that a single server at rest does not carry it.
+ */
+async function openBus(url: string, logger: ReturnType<typeof createLogger>) {
+  const { RedisBus } = await import('./bus/redis-bus.js')
+  return new RedisBus({ url, instance: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, log: logger })
 }
 
 /** Metrics on a port of their own, when METRICS_PORT asks for one. */

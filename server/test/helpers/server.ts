@@ -75,7 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       },
     }),
   )
-  const real = createStore(config, logger)
+  const real = await createStore(config, logger)
   await real.open()
   const store = options.wrapStore ? options.wrapStore(real) : real
   const redis = config.redisUrl ? new RedisBus({ url: config.redisUrl, instance: `test-${randomBytes(3).toString('hex')}`, log: logger }) : undefined
