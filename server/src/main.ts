@@ -2,6 +2,8 @@
  * The only place that touches the process: configuration → store → app → listen, and the
  * signals that end it.
  */
+// First: it holds the young generation at its first size while the rest loads.
+import { youngGenerationGrows } from './young-generation.js'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { loadLinkSecret, secretHomeOf } from './access/secret.js'
@@ -57,6 +59,7 @@ async function start(config: Config, logger: ReturnType<typeof createLogger>): P
   const app = await buildApp({ config, store, linkSecret, logger, bus, sharedCounts: bus })
   await app.listen({ port: config.port, host: config.host })
   const metricsApp = await listenForMetrics(app, config)
+  youngGenerationGrows()
 
   let stopping = false
   const stop = async (signal: NodeJS.Signals) => {
