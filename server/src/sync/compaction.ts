@@ -18,8 +18,8 @@ export interface CompactionLimits {
  * bytes, so the cost per update stays constant...
  */
 const LOG_SHARE_OF_BASE = 1 / 8
-/** ...and never more than this many times the count: the log a cold load replays stays short. */
-const MAX_COUNT_FACTOR = 8
+/** ...and never more than this many times the count: the log a cold load replays stays bounded. */
+const MAX_COUNT_FACTOR = 32
 
 export interface CompactionDeps {
   store: DocStore

@@ -215,24 +215,24 @@ describe('Room', () => {
     expect(await storedText(store)).toBe('abc')
   })
 
-  it('lets the log of a large document grow with its base before folding it, up to eight times the threshold', async () => {
-    // A base of 8 000 bytes: three one-letter updates are far from an eighth of it.
-    const base = textUpdate('x'.repeat(8_000), 't', 11)
+  it('lets the log of a large document grow with its base before folding it, up to 32 times the threshold', async () => {
+    // A base of 40 000 bytes: 95 one-letter updates are far from an eighth of it.
+    const base = textUpdate('x'.repeat(40_000), 't', 11)
     const { room, store, writer } = await openRoom({ base, limits: { compactAfterUpdates: 3 } })
     const peer = new MemoryPeer()
     room.join(peer)
     const writes = typist(5)
-    for (let i = 0; i < 23; i++) {
+    for (let i = 0; i < 95; i++) {
       room.receive(peer, update(writes.type('y')))
       await writer.flush()
     }
     await room.idle()
-    expect((await store.loadDoc(ID)).log).toHaveLength(23)
+    expect((await store.loadDoc(ID)).log).toHaveLength(95)
     room.receive(peer, update(writes.type('y')))
     await writer.flush()
     await room.idle()
     expect((await store.loadDoc(ID)).log).toHaveLength(0)
-    expect((await storedText(store)).split('y')).toHaveLength(25)
+    expect((await storedText(store)).split('y')).toHaveLength(97)
   })
 
   it('answers a fresh joiner of a cold document from the stored bytes, log first', async () => {
