@@ -148,12 +148,12 @@ describe.each(STORE_KINDS)('room lifecycle on %s', (kind) => {
     Y.applyUpdate(typist, stored.base!)
     const entries: { docId: string; seq: number; updates: Uint8Array[] }[] = []
     typist.on('update', (update: Uint8Array) => entries.push({ docId: doc.id, seq: stored.lastSeq + 1 + entries.length, updates: [update] }))
-    for (let i = 0; i < 2_000; i++) typist.getText('t').insert(i, 'abcdefghij'[i % 10]!)
+    for (let i = 0; i < 2_500; i++) typist.getText('t').insert(i, 'abcdefghij'[i % 10]!)
     await server.store.appendUpdates(entries)
 
     const before = await scrape(server.url)
     const fresh = await connectClient(server.collabUrl, doc.id, doc.keys.view)
-    await waitFor('the joiner to hold every update', () => fresh.doc.getText('t').length === 2_000)
+    await waitFor('the joiner to hold every update', () => fresh.doc.getText('t').length === 2_500)
     expect(fresh.doc.getText('t').toString()).toBe(typist.getText('t').toString())
     const after = await scrape(server.url)
     expect(sample(after, 'quire_sync_replies_total', 'source="encoded"') - sample(before, 'quire_sync_replies_total', 'source="encoded"')).toBe(1)
