@@ -200,10 +200,10 @@ function targets(results: Results): Target[] {
   const q = <K extends keyof Typed>(k: K) => get(results, k, 'quire')
   const fan = (server: ServerId, clients: number) => get(results, 'fanout', server)?.find((p) => p.clients === clients)?.p99
   const steady = (server: ServerId, clients: number, at: 'p50' | 'p99') => get(results, 'steady-fanout', server)?.find((p) => p.clients === clients)?.[at]
-  /** The better (lower) of the two Yjs servers people would pick instead. */
-  const bestPeer = (figure: (server: ServerId) => number | undefined) => {
+  /** The better of the two Yjs servers people would pick instead: the lower of a time, the higher of a rate. */
+  const bestPeer = (figure: (server: ServerId) => number | undefined, better: (...values: number[]) => number = Math.min) => {
     const values = (['hocuspocus', 'y-websocket'] as const).map(figure).filter((v): v is number => v !== undefined)
-    return values.length > 0 ? Math.min(...values) : undefined
+    return values.length > 0 ? better(...values) : undefined
   }
   const steadyTargets: Target[] = [10, 50].flatMap((clients) =>
     (['p50', 'p99'] as const).map((at) => ({
@@ -233,7 +233,7 @@ function targets(results: Results): Target[] {
       measured: () =>
         ratio(
           q('many-docs')?.connectionsPerSecond,
-          bestPeer((s) => get(results, 'many-docs', s)?.connectionsPerSecond),
+          bestPeer((s) => get(results, 'many-docs', s)?.connectionsPerSecond, Math.max),
         ),
       pass: (v) => v >= 1,
     },
