@@ -179,12 +179,12 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     preview.focus()
   }
 
-  /** Back to the list, the focus on the version that was open (or on `focusStatus`'s message). */
-  function showList(from?: number, focusStatus = false): void {
+  /** Back to the list, the focus on `focus`: the status notice, the version shown last, or nowhere. */
+  function showList(from?: number, focus: 'status' | 'version' | 'none' = 'version'): void {
     preview = undefined
     body.replaceChildren(listView)
-    if (focusStatus) status.focus()
-    else (list.querySelector<HTMLElement>(`.version[data-v="${from}"]`) ?? heading).focus()
+    if (focus === 'status') status.focus()
+    else if (focus === 'version') (list.querySelector<HTMLElement>(`.version[data-v="${from}"]`) ?? heading).focus()
   }
 
   async function restore(version: VersionInfo): Promise<void> {
@@ -215,7 +215,11 @@ export function createHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     if (undone) message = takenBack
     status.textContent = message
     announce.textContent = message
-    showList(version.v, true)
+    // The notice takes the focus unless it went elsewhere meanwhile: someone already back in the
+    // text, about to press Ctrl+Z as it says, keeps it there.
+    const focused = document.activeElement
+    const elsewhere = focused !== null && focused !== document.body && !element.contains(focused)
+    showList(version.v, elsewhere ? 'none' : 'status')
     await refresh()
   }
 
