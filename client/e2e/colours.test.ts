@@ -65,6 +65,14 @@ describe('the colours of the people here', () => {
     }
     await agreed()
 
+    // Linus picks the colour he already has: a choice too, which the page keeps.
+    const linus = people[2]!.page
+    const linusColour = (await linus.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label'))!.replace('Your colour: ', '')
+    await linus.getByRole('button', { name: /^Your colour/ }).click()
+    await linus.getByRole('radio', { name: linusColour, exact: true }).click()
+    await linus.getByRole('radio', { name: linusColour, exact: true }).waitFor({ state: 'hidden' })
+    expect(JSON.parse((await linus.evaluate(() => localStorage.getItem('quire.identity')))!)).toMatchObject({ colorChosen: true })
+
     await grace.reload()
     await grace.locator(EDITOR).waitFor()
     expect(await grace.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).toBe('Your colour: Moss')

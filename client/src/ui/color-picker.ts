@@ -57,13 +57,18 @@ export function createColorPicker(initial: string, usedByOthers: () => ReadonlyS
     trigger.focus()
   }
   // The arrow keys try colours on; Enter, or a colour picked with the pointer, closes.
+  // The colour one already has, picked again, is a choice too, though no change event says so.
   popover.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter') return
     event.preventDefault()
+    onPick(current)
     close()
   })
   popover.addEventListener('click', (event) => {
-    if (event.detail > 0 && (event.target as Element).closest('.color-picker__option')) setTimeout(close)
+    const { target } = event
+    // A click checks the radio before its listeners run and says "change" after them: `current` is still the old colour here.
+    if (target instanceof HTMLInputElement && target.value === current) onPick(current)
+    if (event.detail > 0 && (target as Element).closest('.color-picker__option')) setTimeout(close)
   })
   return { element: h('span', { class: 'color-picker__wrap' }, trigger, popover), show }
 }
