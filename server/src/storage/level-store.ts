@@ -1,10 +1,8 @@
-import { Level } from 'level'
+import type { Level } from 'level'
 import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
   NOT_WRITTEN,
-  StoreLockedError,
-  StoreUnavailableError,
   type DocHead,
   type DocMeta,
   type DocStore,
@@ -40,14 +38,15 @@ import {
   versionInfoPrefix,
   versionStateKey,
 } from './level-layout.js'
+import { LevelHandle, type BatchOp } from './level-handle.js'
 import { packUpdates, unpackUpdates } from './packing.js'
+import { Recent } from './recent.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /** Reads from an explicit snapshot, or from the live database. */
 type ReadOptions = { snapshot?: ReturnType<Level['snapshot']> }
-type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 export interface LevelStoreOptions {
   /** fsync every write batch: survives power loss, at the cost measured in the README. */
@@ -59,38 +58,30 @@ export interface LevelStoreOptions {
 
 /** The embedded default store: LevelDB in a directory of its own. */
 export class LevelStore implements DocStore {
+  readonly #handle: LevelHandle
+  /** For reads: writes go through the handle, which stops them after a failure. */
   readonly #db: Level<string, Uint8Array>
-  readonly #options: LevelStoreOptions
-  #healthy = true
-  #closed = false
   /** The heads of recently used documents (see #head). */
   readonly #heads = new Recent<DocHead>(10_000)
   readonly #compactions = new Map<string, Promise<void>>()
   #appending: Promise<unknown> = Promise.resolve()
   #addingVersion: Promise<unknown> = Promise.resolve()
 
-  readonly #location: string
-
   constructor(location: string, options: LevelStoreOptions) {
-    this.#db = new Level<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' })
-    this.#location = location
-    this.#options = options
+    this.#handle = new LevelHandle(location, options)
+    this.#db = this.#handle.db
   }
 
   get healthy(): boolean {
-    return this.#healthy
+    return this.#handle.healthy
   }
 
-  async open(): Promise<void> {
-    await this.#db.open().catch((error: unknown) => {
-      const cause = (error as { cause?: { code?: unknown } }).cause
-      throw cause?.code === 'LEVEL_LOCKED' ? new StoreLockedError(this.#location, { cause: error }) : error
-    })
+  open(): Promise<void> {
+    return this.#handle.open()
   }
 
-  async close(): Promise<void> {
-    this.#closed = true
-    await this.#db.close()
+  close(): Promise<void> {
+    return this.#handle.close()
   }
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
@@ -252,16 +243,10 @@ export class LevelStore implements DocStore {
   }
 
   async deleteDoc(id: string): Promise<void> {
-    this.#assertHealthy()
     this.#heads.forget(id)
-    try {
-      // The metadata goes first, so a crash halfway leaves no document behind, only bytes.
-      await this.#db.del(metaKey(id), { sync: this.#options.syncWrites })
-      await this.#db.clear({ gt: docPrefix(id), lt: docEnd(id) })
-    } catch (error) {
-      this.#fail(error)
-      throw error
-    }
+    // The metadata goes first, so a crash halfway leaves no document behind, only bytes.
+    await this.#write([{ type: 'del', key: metaKey(id) }])
+    await this.#handle.guarded((db) => db.clear({ gt: docPrefix(id), lt: docEnd(id) }))
   }
 
   listDocs(): AsyncIterable<DocMeta> {
@@ -377,71 +362,7 @@ export class LevelStore implements DocStore {
     )
   }
 
-  async #write(ops: BatchOp[]): Promise<void> {
-    this.#assertHealthy()
-    try {
-      await this.#db.batch(ops, { sync: this.#options.syncWrites })
-    } catch (error) {
-      this.#fail(error)
-      throw error
-    }
-  }
-
-  #assertHealthy(): void {
-    if (!this.#healthy) throw new StoreUnavailableError()
-  }
-
-  /**
-   * A LevelDB handle that saw an I/O error (a full disk, say) may drop later writes that
-   * report success, so it takes no writes until it has been closed and opened again.
-   */
-  #fail(error: unknown): void {
-    if (!this.#healthy || this.#closed) return
-    this.#healthy = false
-    this.#options.log.error({ err: error }, 'store write failed; reopening the store')
-    this.#options.onHealthChange?.(false)
-    void this.#reopen()
-  }
-
-  async #reopen(): Promise<void> {
-    for (let attempt = 0; !this.#closed; attempt++) {
-      try {
-        await this.#db.close()
-        await this.#db.open()
-        if (this.#closed) return
-        this.#healthy = true
-        this.#options.log.info('store reopened; taking writes again')
-        this.#options.onHealthChange?.(true)
-        return
-      } catch (error) {
-        const delayMs = Math.min(30_000, 250 * 2 ** attempt)
-        this.#options.log.error({ err: error, delayMs }, 'store reopen failed; retrying')
-        await new Promise((resolve) => setTimeout(resolve, delayMs).unref())
-      }
-    }
-  }
-}
-
-/** Values by key, the most recently used `size` of them. */
-class Recent<T> {
-  readonly #size: number
-  readonly #values = new Map<string, T>()
-
-  constructor(size: number) {
-    this.#size = size
-  }
-
-  get(key: string): T | undefined {
-    return this.#values.get(key)
-  }
-
-  remember(key: string, value: T): void {
-    this.#values.delete(key)
-    this.#values.set(key, value)
-    if (this.#values.size > this.#size) this.#values.delete(this.#values.keys().next().value!)
-  }
-
-  forget(key: string): void {
-    this.#values.delete(key)
+  #write(ops: BatchOp[]): Promise<void> {
+    return this.#handle.write(ops)
   }
 }
