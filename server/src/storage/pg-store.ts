@@ -1,8 +1,6 @@
-import pg from 'pg'
 import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
-  StoreUnavailableError,
   type DocHead,
   type DocMeta,
   type DocStore,
@@ -17,6 +15,7 @@ import {
   type StoredVersion,
 } from './doc-store.js'
 import { packUpdates, unpackUpdates } from './packing.js'
+import { PgHandle, type Row } from './pg-handle.js'
 import { migrate } from './pg-schema.js'
 
 export interface PgStoreOptions {
@@ -29,14 +28,8 @@ export interface PgStoreOptions {
   log: Log
 }
 
-/** Requests that may wait for a connection at once; more are refused rather than queued without end. */
-const MAX_WAITING = 64
-/** How often an unhealthy store asks whether PostgreSQL is back. */
-const PROBE_MS = 1_000
 /** A class for this store's advisory locks, beside the document's own hash. */
 const COMPACTION_LOCK_CLASS = 7_365_044
-
-type Row = Record<string, unknown>
 
 type DocRow = {
   id: string
@@ -56,58 +49,37 @@ const META_COLUMNS = 'id, title, created_at, updated_at, epoch'
  * PostgreSQL again.
  */
 export class PgStore implements DocStore {
-  readonly #pool: pg.Pool
-  readonly #options: PgStoreOptions
-  #healthy = true
-  #closed = false
-  #probe: NodeJS.Timeout | undefined
-  #events: StoreEvents = {}
+  readonly #pg: PgHandle
+  readonly #log: Log
 
   constructor(url: string, options: PgStoreOptions) {
-    this.#options = options
-    this.#pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize,
-      connectionTimeoutMillis: Math.max(1_000, options.statementTimeoutMs),
-      idleTimeoutMillis: 30_000,
-      statement_timeout: options.statementTimeoutMs,
-      application_name: 'quire',
-      options: `-c synchronous_commit=${options.syncWrites ? 'on' : 'off'}`,
-    })
-    // An idle connection that breaks is dropped by the pool; the next statement finds out.
-    this.#pool.on('error', (error) => options.log.warn({ err: error }, 'a PostgreSQL connection broke'))
+    this.#pg = new PgHandle(url, options)
+    this.#log = options.log
   }
 
   get healthy(): boolean {
-    return this.#healthy
+    return this.#pg.healthy
   }
 
   get connections(): { total: number; idle: number; waiting: number } {
-    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }
+    return this.#pg.connections
   }
 
   observe(events: StoreEvents): void {
-    this.#events = events
+    this.#pg.events = events
   }
 
   async open(): Promise<void> {
-    const client = await this.#pool.connect()
-    try {
-      const applied = await migrate(client)
-      if (applied.length > 0) this.#options.log.info({ versions: applied }, 'database schema migrated')
-    } finally {
-      client.release()
-    }
+    const applied = await this.#pg.withClient(migrate)
+    if (applied.length > 0) this.#log.info({ versions: applied }, 'database schema migrated')
   }
 
-  async close(): Promise<void> {
-    this.#closed = true
-    clearTimeout(this.#probe)
-    await this.#pool.end()
+  close(): Promise<void> {
+    return this.#pg.close()
   }
 
   async createDoc(meta: DocMeta, state: Uint8Array): Promise<void> {
-    await this.#query('INSERT INTO documents (id, title, created_at, updated_at, epoch, base) VALUES ($1, $2, $3, $4, $5, $6)', [
+    await this.#pg.query('INSERT INTO documents (id, title, created_at, updated_at, epoch, base) VALUES ($1, $2, $3, $4, $5, $6)', [
       meta.id,
       meta.title,
       meta.createdAt,
@@ -118,16 +90,16 @@ export class PgStore implements DocStore {
   }
 
   async getMeta(id: string): Promise<DocMeta | undefined> {
-    const [row] = await this.#query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [id])
+    const [row] = await this.#pg.query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id = $1`, [id])
     return row && metaOf(row)
   }
 
   async putMeta(meta: DocMeta): Promise<void> {
-    await this.#query('UPDATE documents SET created_at = $2, epoch = $3 WHERE id = $1', [meta.id, meta.createdAt, meta.epoch])
+    await this.#pg.query('UPDATE documents SET created_at = $2, epoch = $3 WHERE id = $1', [meta.id, meta.createdAt, meta.epoch])
   }
 
   loadDoc(id: string): Promise<StoredDoc> {
-    return this.#loadDoc(id, (text, values) => this.#query(text, values))
+    return this.#loadDoc(id, (text, values) => this.#pg.query(text, values))
   }
 
   async #loadDoc(id: string, query: <R extends Row>(text: string, values: unknown[]) => Promise<R[]>): Promise<StoredDoc> {
@@ -150,8 +122,8 @@ export class PgStore implements DocStore {
 
   async appendUpdates(entries: readonly LogAppend[]): Promise<number[]> {
     if (entries.length === 0) return []
-    this.#assertHealthy()
-    const [row] = await this.#query<{ seqs: string[] }>('SELECT quire_append($1::text[], $2::bytea[], $3::integer[]) AS seqs', [
+    this.#pg.assertHealthy()
+    const [row] = await this.#pg.query<{ seqs: string[] }>('SELECT quire_append($1::text[], $2::bytea[], $3::integer[]) AS seqs', [
       entries.map(({ docId }) => docId),
       entries.map(({ updates }) => Buffer.from(packUpdates(updates))),
       entries.map(({ epoch }) => epoch ?? null),
@@ -161,7 +133,7 @@ export class PgStore implements DocStore {
 
   async readSince(id: string, afterSeq: number): Promise<Since> {
     // One statement, one snapshot: a compaction between two reads cannot open a hole.
-    const [row] = await this.#query<{ base: Buffer | null; base_seq: string; seqs: string[] | null; payloads: Buffer[] | null }>(
+    const [row] = await this.#pg.query<{ base: Buffer | null; base_seq: string; seqs: string[] | null; payloads: Buffer[] | null }>(
       `SELECT CASE WHEN d.base_seq > $2 THEN d.base END AS base, d.base_seq, l.seqs, l.payloads FROM documents d
        LEFT JOIN LATERAL (
          SELECT array_agg(seq ORDER BY seq) AS seqs, array_agg(payload ORDER BY seq) AS payloads
@@ -177,15 +149,16 @@ export class PgStore implements DocStore {
 
   async heads(ids: readonly string[]): Promise<Map<string, DocHead>> {
     if (ids.length === 0) return new Map()
-    const rows = await this.#query<{ id: string; last_seq: string; epoch: number }>('SELECT id, last_seq, epoch FROM documents WHERE id = ANY ($1::text[])', [
-      [...ids],
-    ])
+    const rows = await this.#pg.query<{ id: string; last_seq: string; epoch: number }>(
+      'SELECT id, last_seq, epoch FROM documents WHERE id = ANY ($1::text[])',
+      [[...ids]],
+    )
     return new Map(rows.map(({ id, last_seq, epoch }) => [id, { lastSeq: Number(last_seq), epoch }]))
   }
 
   async compact(id: string, state: Uint8Array, throughSeq: number, title: string): Promise<void> {
-    this.#assertHealthy()
-    await this.#transaction(async (client) => {
+    this.#pg.assertHealthy()
+    await this.#pg.transaction(async (client) => {
       // One compaction of a document at a time, whichever server runs it; one that covers
       // less than the base already does changes nothing, and no entry after `throughSeq` goes.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [COMPACTION_LOCK_CLASS, id])
@@ -200,15 +173,15 @@ export class PgStore implements DocStore {
   }
 
   async deleteDoc(id: string): Promise<void> {
-    this.#assertHealthy()
+    this.#pg.assertHealthy()
     // Its log and versions go with it (ON DELETE CASCADE).
-    await this.#query('DELETE FROM documents WHERE id = $1', [id])
+    await this.#pg.query('DELETE FROM documents WHERE id = $1', [id])
   }
 
   async *listDocs(): AsyncIterable<DocMeta> {
     let after = ''
     for (;;) {
-      const rows = await this.#query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id > $1 ORDER BY id LIMIT 500`, [after])
+      const rows = await this.#pg.query<DocRow>(`SELECT ${META_COLUMNS} FROM documents WHERE id > $1 ORDER BY id LIMIT 500`, [after])
       for (const row of rows) yield metaOf(row)
       if (rows.length < 500) return
       after = rows.at(-1)!.id
@@ -216,7 +189,7 @@ export class PgStore implements DocStore {
   }
 
   async *snapshotDocs(): AsyncIterable<SnapshotDoc> {
-    const client = await this.#connect()
+    const client = await this.#pg.connect()
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
       const query = async <R extends Row>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows
@@ -248,7 +221,7 @@ export class PgStore implements DocStore {
     // The document's row lock orders the instances that add versions at once; the insert, a
     // statement of its own, reads the numbers as they are once the lock is held.
     let added: VersionInfo | undefined
-    await this.#transaction(async (client) => {
+    await this.#pg.transaction(async (client) => {
       const { rowCount } = await client.query('SELECT 1 FROM documents WHERE id = $1 FOR UPDATE', [id])
       if (rowCount !== 1) throw new Error(`document ${id} does not exist`)
       const { rows } = await client.query<{ info: VersionInfo }>(
@@ -263,29 +236,29 @@ export class PgStore implements DocStore {
   }
 
   async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {
-    await this.#query(
+    await this.#pg.query(
       'INSERT INTO versions (doc_id, v, info, state) VALUES ($1, $2, $3, $4) ON CONFLICT (doc_id, v) DO UPDATE SET info = excluded.info, state = excluded.state',
       [id, info.v, JSON.stringify(info), state],
     )
   }
 
   async listVersions(id: string): Promise<VersionInfo[]> {
-    const rows = await this.#query<{ info: VersionInfo }>('SELECT info FROM versions WHERE doc_id = $1 ORDER BY v', [id])
+    const rows = await this.#pg.query<{ info: VersionInfo }>('SELECT info FROM versions WHERE doc_id = $1 ORDER BY v', [id])
     return rows.map(({ info }) => info)
   }
 
   async getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
-    const [row] = await this.#query<{ info: VersionInfo; state: Buffer }>('SELECT info, state FROM versions WHERE doc_id = $1 AND v = $2', [id, v])
+    const [row] = await this.#pg.query<{ info: VersionInfo; state: Buffer }>('SELECT info, state FROM versions WHERE doc_id = $1 AND v = $2', [id, v])
     return row && { info: row.info, state: row.state }
   }
 
   async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
-    await this.#query('DELETE FROM versions WHERE doc_id = $1 AND v = ANY ($2::integer[])', [id, [...vs]])
+    await this.#pg.query('DELETE FROM versions WHERE doc_id = $1 AND v = ANY ($2::integer[])', [id, [...vs]])
   }
 
   async putFile(id: string, { hash, type, size, createdAt, bytes }: StoredFile): Promise<boolean> {
     // Written only while the document exists; a file already there stays.
-    const rows = await this.#query<{ exists: boolean }>(
+    const rows = await this.#pg.query<{ exists: boolean }>(
       `WITH doc AS (SELECT id FROM documents WHERE id = $1),
             added AS (INSERT INTO files (doc_id, hash, type, size, created_at, bytes) SELECT id, $2, $3, $4, $5, $6 FROM doc ON CONFLICT DO NOTHING)
        SELECT true AS exists FROM doc`,
@@ -295,114 +268,28 @@ export class PgStore implements DocStore {
   }
 
   async getFile(id: string, hash: string): Promise<StoredFile | undefined> {
-    const [row] = await this.#query<FileRow & { bytes: Buffer }>(`SELECT ${FILE_COLUMNS}, bytes FROM files WHERE doc_id = $1 AND hash = $2`, [id, hash])
+    const [row] = await this.#pg.query<FileRow & { bytes: Buffer }>(`SELECT ${FILE_COLUMNS}, bytes FROM files WHERE doc_id = $1 AND hash = $2`, [id, hash])
     return row && { ...fileInfoOf(row), bytes: row.bytes }
   }
 
   async listFiles(id: string): Promise<FileInfo[]> {
-    return (await this.#query<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE doc_id = $1 ORDER BY hash`, [id])).map(fileInfoOf)
+    return (await this.#pg.query<FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE doc_id = $1 ORDER BY hash`, [id])).map(fileInfoOf)
   }
 
   async deleteFiles(id: string, hashes: readonly string[]): Promise<void> {
-    await this.#query('DELETE FROM files WHERE doc_id = $1 AND hash = ANY ($2::text[])', [id, [...hashes]])
+    await this.#pg.query('DELETE FROM files WHERE doc_id = $1 AND hash = ANY ($2::text[])', [id, [...hashes]])
   }
 
   /** The value of a setting, written once: the first value stored wins, whoever stores it. */
   async settingOnce(name: string, value: string): Promise<string> {
-    await this.#query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value])
-    const [row] = await this.#query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])
+    await this.#pg.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value])
+    const [row] = await this.#pg.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name])
     return row!.value
-  }
-
-  async #query<R extends Row>(text: string, values: unknown[]): Promise<R[]> {
-    const started = performance.now()
-    this.#assertRoom()
-    try {
-      const { rows } = await this.#pool.query<R>(text, values)
-      this.#events.storeQueried?.((performance.now() - started) / 1000)
-      return rows
-    } catch (error) {
-      throw this.#failed(error)
-    }
-  }
-
-  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const started = performance.now()
-    const client = await this.#connect()
-    try {
-      await client.query('BEGIN')
-      await work(client)
-      await client.query('COMMIT')
-      this.#events.storeQueried?.((performance.now() - started) / 1000)
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw this.#failed(error)
-    } finally {
-      client.release()
-    }
-  }
-
-  async #connect(): Promise<pg.PoolClient> {
-    this.#assertRoom()
-    try {
-      return await this.#pool.connect()
-    } catch (error) {
-      throw this.#failed(error)
-    }
-  }
-
-  #assertHealthy(): void {
-    if (!this.#healthy) throw new StoreUnavailableError()
-  }
-
-  /** A pool whose waiting line is full refuses, rather than queueing requests without end. */
-  #assertRoom(): void {
-    if (this.#pool.waitingCount >= MAX_WAITING) throw new StoreUnavailableError()
-  }
-
-  /**
-   * A statement that failed because PostgreSQL could not be reached (or went away) makes the
-   * store unhealthy until a probe reaches it again, and fails as StoreUnavailableError; other
-   * failures are the statement's own. Returns the error to throw.
-   */
-  #failed(error: unknown): unknown {
-    this.#events.storeFailed?.()
-    if (!isConnectionError(error)) return error
-    if (this.#healthy && !this.#closed) {
-      this.#healthy = false
-      this.#options.log.error({ err: error }, 'PostgreSQL is unreachable; refusing writes until it is back')
-      this.#probeSoon()
-    }
-    return new StoreUnavailableError({ cause: error })
-  }
-
-  #probeSoon(): void {
-    this.#probe = setTimeout(() => {
-      this.#pool.query('SELECT 1').then(
-        () => {
-          if (this.#closed) return
-          this.#healthy = true
-          this.#options.log.info('PostgreSQL is back; taking writes again')
-        },
-        () => {
-          if (!this.#closed) this.#probeSoon()
-        },
-      )
-    }, PROBE_MS)
-    this.#probe.unref()
   }
 }
 
 function metaOf(row: DocRow): DocMeta {
   return { id: row.id, title: row.title, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(), epoch: row.epoch }
-}
-
-/** Errors that mean the database was not there: no connection, a dropped one, a shutdown, a timeout. */
-function isConnectionError(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string }
-  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) return true
-  if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '')
 }
 
 const FILE_COLUMNS = 'hash, type, size, created_at'
