@@ -4,75 +4,13 @@ import { COMMENT_STATUSES, type CommentAuthorInput, type CommentStatus, type Com
 import { CommentLimits, type CommentAuthor, type CommentRefusal } from '@quire/shared/comments'
 import type { CommentChange, CommentOutcome } from '../comments/comment-changes.js'
 import { Errors, type QuireError } from '../errors.js'
+import { author, messageParams, text, thread, threadParams, type MessageParams, type ThreadParams } from './comments-schemas.js'
 import { apiError, docIdParams } from './schemas.js'
 
 const bearer = [{ key: [] }]
 const errors = { 400: apiError, 401: apiError, 403: apiError, 404: apiError, 413: apiError, 422: apiError, 429: apiError }
-const COMMENT_ID = '^[A-Za-z0-9_-]{1,64}$'
 /** Who wrote through the API without saying. */
 const DEFAULT_AUTHOR: CommentAuthor = { name: 'API', color: '#6b7280' }
-
-const author = {
-  type: 'object',
-  additionalProperties: false,
-  description: 'Who writes: a name and a six-digit hex colour, as presence shows them (default "API", grey)',
-  properties: { name: { type: 'string', minLength: 1, maxLength: CommentLimits.maxNameLength }, color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' } },
-} as const
-
-/** A message's text: its length is checked by the comments themselves (413 past the limit). */
-const text = { type: 'string', description: `The message; at most ${CommentLimits.maxMessageLength} characters` } as const
-
-const message = {
-  type: 'object',
-  required: ['id', 'author', 'color', 'text', 'createdAt', 'editedAt', 'deleted'],
-  properties: {
-    id: { type: 'string' },
-    author: { type: 'string' },
-    color: { type: 'string' },
-    text: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    editedAt: { type: ['string', 'null'], format: 'date-time' },
-    deleted: { type: 'boolean' },
-  },
-} as const
-
-const thread = {
-  type: 'object',
-  required: ['id', 'quote', 'anchoredText', 'range', 'author', 'color', 'createdAt', 'resolved', 'resolvedBy', 'resolvedAt', 'messages'],
-  properties: {
-    id: { type: 'string' },
-    quote: { type: 'string', description: 'The passage as quoted when the thread started' },
-    anchoredText: { type: ['string', 'null'], description: 'What the thread covers now; null once that passage was deleted' },
-    range: {
-      type: ['object', 'null'],
-      description: "Where that is in the document's plain text (its text blocks joined by line breaks)",
-      required: ['from', 'to'],
-      properties: { from: { type: 'integer' }, to: { type: 'integer' } },
-    },
-    author: { type: 'string' },
-    color: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    resolved: { type: 'boolean' },
-    resolvedBy: { type: ['string', 'null'] },
-    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
-    messages: { type: 'array', items: message },
-  },
-} as const
-
-const threadParams = {
-  type: 'object',
-  required: ['id', 'thread'],
-  properties: { ...docIdParams.properties, thread: { type: 'string', pattern: COMMENT_ID } },
-} as const
-
-const messageParams = {
-  type: 'object',
-  required: ['id', 'thread', 'message'],
-  properties: { ...threadParams.properties, message: { type: 'string', pattern: COMMENT_ID } },
-} as const
-
-type ThreadParams = { id: string; thread: string }
-type MessageParams = ThreadParams & { message: string }
 
 /** Why a change was refused, as the contract's error answer. */
 function refusal({ reason, message: detail }: { reason: CommentRefusal; message: string }): QuireError {
