@@ -1,8 +1,8 @@
-import { CommentLimits, type CommentMessage, type CommentThread } from '@quire/shared/comments'
+import type { CommentMessage, CommentThread } from '@quire/shared/comments'
 import { safeColor } from '../collab/identity.js'
+import { commentForm, messageText, placeCards, timeOf } from './comment-parts.js'
 import { h } from './dom.js'
-import { mentionParts } from './mentions.js'
-import { absoluteTime, relativeTime } from './version-words.js'
+import { relativeTime } from './version-words.js'
 
 const FALLBACK_COLOR = '#6b7280'
 /** How often "3 minutes ago" is brought up to date. */
@@ -109,49 +109,6 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
     for (const time of element.querySelectorAll<HTMLTimeElement>('time[datetime]')) time.textContent = relativeTime(new Date(time.dateTime), now)
   }, CLOCK_MS)
 
-  function timeOf(ms: number): HTMLTimeElement {
-    const date = new Date(ms)
-    return h('time', { text: relativeTime(date, new Date()), attrs: { datetime: date.toISOString(), title: absoluteTime(date) } })
-  }
-
-  function messageText(text: string, names: string[]): HTMLElement {
-    const body = h('p', { class: 'message__text' })
-    for (const part of mentionParts(text, names)) body.append(part.mention ? h('span', { class: 'mention', text: part.text }) : part.text)
-    return body
-  }
-
-  /** A text box with a submit button; Ctrl/⌘+Enter submits, Escape cancels when it can. */
-  function form(field: HTMLTextAreaElement, label: string, submit: (text: string) => void, cancel?: () => void): HTMLElement {
-    field.maxLength = CommentLimits.maxMessageLength
-    field.rows = Math.max(field.rows, 2)
-    const send = () => {
-      const text = field.value.trim()
-      if (text === '') return field.focus()
-      submit(text)
-      field.value = ''
-    }
-    field.onkeydown = (event) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault()
-        send()
-      } else if (event.key === 'Escape' && cancel) {
-        event.preventDefault()
-        cancel()
-      }
-    }
-    return h(
-      'div',
-      { class: 'comment-form' },
-      field,
-      h(
-        'div',
-        { class: 'comment-form__actions' },
-        cancel ? h('button', { class: 'button button--ghost', text: 'Cancel', attrs: { type: 'button' }, on: { click: cancel } }) : null,
-        h('button', { class: 'button button--primary', text: label, attrs: { type: 'button' }, on: { click: send } }),
-      ),
-    )
-  }
-
   function messageView(thread: CommentThread, message: CommentMessage, names: string[]): HTMLElement {
     const dot = h('span', { class: 'message__dot', attrs: { 'aria-hidden': 'true' } })
     dot.style.backgroundColor = safeColor(message.color) ?? FALLBACK_COLOR
@@ -175,7 +132,7 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
         'li',
         { class: 'message' },
         head,
-        form(
+        commentForm(
           edit.field,
           'Save',
           (text) => {
@@ -252,7 +209,7 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
       quote,
       thread.resolved ? h('p', { class: 'thread__state', text: `Resolved${thread.resolvedBy ? ` by ${thread.resolvedBy}` : ''}` }) : null,
       h('ol', { class: 'thread__messages' }, ...thread.messages.map((message) => messageView(thread, message, names))),
-      canComment && !thread.resolved ? form(draft, 'Reply', (text) => options.actions.reply(thread.id, text)) : null,
+      canComment && !thread.resolved ? commentForm(draft, 'Reply', (text) => options.actions.reply(thread.id, text)) : null,
       h('div', { class: 'thread__actions' }, resolveButton, remove),
     )
     return item
@@ -281,23 +238,8 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
     layout()
   }
 
-  /** Beside the text: each card level with its passage, pushed down below the one above. */
   function layout(): void {
-    const cards = [...list.querySelectorAll<HTMLElement>('.thread')]
-    const besideText = getComputedStyle(element).getPropertyValue('--comments-beside').trim() === '1'
-    if (!besideText) {
-      for (const item of cards) item.style.marginTop = ''
-      return
-    }
-    let bottom = list.getBoundingClientRect().top + window.scrollY
-    for (const item of cards) {
-      item.style.marginTop = ''
-      const natural = item.getBoundingClientRect().top + window.scrollY
-      const wanted = options.passageTop(item.dataset.thread!) ?? natural
-      const top = Math.max(wanted, bottom, natural)
-      item.style.marginTop = `${Math.max(0, top - natural)}px`
-      bottom = item.getBoundingClientRect().bottom + window.scrollY + 8
-    }
+    placeCards(element, list, options.passageTop)
   }
 
   return {
@@ -324,7 +266,7 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
           'div',
           { class: 'thread thread--new' },
           h('p', { class: 'thread__quote', text: quote }),
-          form(
+          commentForm(
             field,
             'Comment',
             (text) => {
