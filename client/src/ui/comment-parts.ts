@@ -50,6 +50,13 @@ export function commentForm(field: HTMLTextAreaElement, label: string, submit: (
   )
 }
 
+/** The card of a thread being started on `quote`, and its text box (to focus). */
+export function newThreadCard(quote: string, create: (text: string) => void, cancel: () => void): { card: HTMLElement; field: HTMLTextAreaElement } {
+  const field = h('textarea', { class: 'field__input', attrs: { 'aria-label': `Comment on “${quote}”`, placeholder: 'Add a comment…' } })
+  const card = h('div', { class: 'thread thread--new' }, h('p', { class: 'thread__quote', text: quote }), commentForm(field, 'Comment', create, cancel))
+  return { card, field }
+}
+
 /** Beside the text: each card level with its passage, pushed down below the one above. */
 export function placeCards(panel: HTMLElement, list: HTMLElement, passageTop: (threadId: string) => number | undefined): void {
   const cards = [...list.querySelectorAll<HTMLElement>('.thread')]

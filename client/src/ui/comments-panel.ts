@@ -1,6 +1,6 @@
 import type { CommentMessage, CommentThread } from '@quire/shared/comments'
 import { safeColor } from '../collab/identity.js'
-import { commentForm, messageText, placeCards, timeOf } from './comment-parts.js'
+import { commentForm, messageText, newThreadCard, placeCards, timeOf } from './comment-parts.js'
 import { h } from './dom.js'
 import { relativeTime } from './version-words.js'
 
@@ -256,27 +256,19 @@ export function createCommentsPanel(options: CommentsPanelOptions): CommentsPane
         draw()
         return
       }
-      const field = h('textarea', { class: 'field__input', attrs: { 'aria-label': `Comment on “${quote}”`, placeholder: 'Add a comment…' } })
       const close = () => {
         composer.replaceChildren()
         draw()
       }
-      composer.replaceChildren(
-        h(
-          'div',
-          { class: 'thread thread--new' },
-          h('p', { class: 'thread__quote', text: quote }),
-          commentForm(
-            field,
-            'Comment',
-            (text) => {
-              options.actions.create(text)
-              close()
-            },
-            close,
-          ),
-        ),
+      const { card, field } = newThreadCard(
+        quote,
+        (text) => {
+          options.actions.create(text)
+          close()
+        },
+        close,
       )
+      composer.replaceChildren(card)
       draw()
       field.focus()
     },
