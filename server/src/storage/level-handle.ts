@@ -2,6 +2,9 @@ import { Level } from 'level'
 import { StoreLockedError, StoreUnavailableError } from './doc-store.js'
 import type { LevelStoreOptions } from './level-store.js'
 
+/** Reads from an explicit snapshot, or from the live database. */
+export type ReadOptions = { snapshot?: ReturnType<Level['snapshot']> }
+
 export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
 
 /**

@@ -1,52 +1,37 @@
 import type { Level } from 'level'
-import type { VersionInfo } from '@quire/shared'
 import type { Log } from '../logger.js'
 import {
   NOT_WRITTEN,
   type DocHead,
   type DocMeta,
   type DocStore,
-  type FileInfo,
   type LogAppend,
   type LogEntry,
   type Since,
   type SnapshotDoc,
   type StoredDoc,
-  type StoredFile,
-  type StoredVersion,
 } from './doc-store.js'
 import {
   baseKey,
   baseSeqKey,
-  decodeFileInfo,
   decodeMeta,
   decodeSeq,
   docEnd,
   docPrefix,
   encodeMeta,
-  fileDataKey,
-  fileInfoEnd,
-  fileInfoKey,
-  fileInfoPrefix,
   logEnd,
   logKey,
   logPrefix,
   metaKey,
   titleKey,
   touchedKey,
-  versionInfoKey,
-  versionInfoPrefix,
-  versionStateKey,
 } from './level-layout.js'
-import { LevelHandle, type BatchOp } from './level-handle.js'
+import { LevelAttachments } from './level-attachments.js'
+import { LevelHandle, type BatchOp, type ReadOptions } from './level-handle.js'
 import { packUpdates, unpackUpdates } from './packing.js'
 import { Recent } from './recent.js'
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
-
-/** Reads from an explicit snapshot, or from the live database. */
-type ReadOptions = { snapshot?: ReturnType<Level['snapshot']> }
 
 export interface LevelStoreOptions {
   /** fsync every write batch: survives power loss, at the cost measured in the README. */
@@ -61,15 +46,16 @@ export class LevelStore implements DocStore {
   readonly #handle: LevelHandle
   /** For reads: writes go through the handle, which stops them after a failure. */
   readonly #db: Level<string, Uint8Array>
+  readonly #attachments: LevelAttachments
   /** The heads of recently used documents (see #head). */
   readonly #heads = new Recent<DocHead>(10_000)
   readonly #compactions = new Map<string, Promise<void>>()
   #appending: Promise<unknown> = Promise.resolve()
-  #addingVersion: Promise<unknown> = Promise.resolve()
 
   constructor(location: string, options: LevelStoreOptions) {
     this.#handle = new LevelHandle(location, options)
     this.#db = this.#handle.db
+    this.#attachments = new LevelAttachments(this.#handle)
   }
 
   get healthy(): boolean {
@@ -273,8 +259,8 @@ export class LevelStore implements DocStore {
         yield {
           meta,
           stored: await this.#loadDoc(meta.id, { snapshot }),
-          versions: await this.#listVersions(meta.id, { snapshot }),
-          version: (v) => this.#getVersion(meta.id, v, { snapshot }),
+          versions: await this.#attachments.listVersions(meta.id, { snapshot }),
+          version: (v) => this.#attachments.getVersion(meta.id, v, { snapshot }),
         }
       }
     } finally {
@@ -282,85 +268,16 @@ export class LevelStore implements DocStore {
     }
   }
 
-  /** One at a time: each takes the number after the last one's (one process writes a LevelDB). */
-  addVersion(id: string, info: Omit<VersionInfo, 'v'>, state: Uint8Array): Promise<VersionInfo> {
-    const adding = this.#addingVersion.then(async () => {
-      const [last] = await this.#db.keys({ gt: versionInfoPrefix(id), lt: versionInfoPrefix(id).slice(0, -1) + '"', reverse: true, limit: 1 }).all()
-      const added = { ...info, v: last === undefined ? 1 : parseInt(last.slice(versionInfoPrefix(id).length), 16) + 1 }
-      await this.putVersion(id, { info: added, state })
-      return added
-    })
-    this.#addingVersion = adding.catch(() => undefined)
-    return adding
-  }
-
-  async putVersion(id: string, { info, state }: StoredVersion): Promise<void> {
-    await this.#write([
-      { type: 'put', key: versionInfoKey(id, info.v), value: encoder.encode(JSON.stringify(info)) },
-      { type: 'put', key: versionStateKey(id, info.v), value: state },
-    ])
-  }
-
-  listVersions(id: string): Promise<VersionInfo[]> {
-    return this.#listVersions(id, {})
-  }
-
-  async #listVersions(id: string, read: ReadOptions): Promise<VersionInfo[]> {
-    const prefix = versionInfoPrefix(id)
-    const values = await this.#db.values({ ...read, gt: prefix, lt: prefix.slice(0, -1) + '"' }).all()
-    return values.map((value) => JSON.parse(decoder.decode(value)) as VersionInfo)
-  }
-
-  getVersion(id: string, v: number): Promise<StoredVersion | undefined> {
-    return this.#getVersion(id, v, {})
-  }
-
-  async #getVersion(id: string, v: number, read: ReadOptions): Promise<StoredVersion | undefined> {
-    const [info, state] = await this.#db.getMany([versionInfoKey(id, v), versionStateKey(id, v)], read)
-    if (info === undefined || state === undefined) return undefined
-    return { info: JSON.parse(decoder.decode(info)) as VersionInfo, state }
-  }
-
-  async deleteVersions(id: string, vs: readonly number[]): Promise<void> {
-    await this.#write(
-      vs.flatMap((v) => [
-        { type: 'del' as const, key: versionInfoKey(id, v) },
-        { type: 'del' as const, key: versionStateKey(id, v) },
-      ]),
-    )
-  }
-
-  async putFile(id: string, { hash, type, size, createdAt, bytes }: StoredFile): Promise<boolean> {
-    const [meta, known] = await this.#db.getMany([metaKey(id), fileInfoKey(id, hash)])
-    if (meta === undefined) return false
-    if (known !== undefined) return true
-    await this.#write([
-      { type: 'put', key: fileDataKey(id, hash), value: bytes },
-      { type: 'put', key: fileInfoKey(id, hash), value: encoder.encode(JSON.stringify({ type, size, createdAt })) },
-    ])
-    return true
-  }
-
-  async getFile(id: string, hash: string): Promise<StoredFile | undefined> {
-    const [info, bytes] = await this.#db.getMany([fileInfoKey(id, hash), fileDataKey(id, hash)])
-    if (info === undefined || bytes === undefined) return undefined
-    return { ...decodeFileInfo(hash, info), bytes }
-  }
-
-  async listFiles(id: string): Promise<FileInfo[]> {
-    const prefix = fileInfoPrefix(id)
-    const entries = await this.#db.iterator({ gt: prefix, lt: fileInfoEnd(id) }).all()
-    return entries.map(([key, value]) => decodeFileInfo(key.slice(prefix.length), value))
-  }
-
-  async deleteFiles(id: string, hashes: readonly string[]): Promise<void> {
-    await this.#write(
-      hashes.flatMap((hash) => [
-        { type: 'del' as const, key: fileInfoKey(id, hash) },
-        { type: 'del' as const, key: fileDataKey(id, hash) },
-      ]),
-    )
-  }
+  // Versions and files, beside the content: see level-attachments.ts.
+  addVersion: DocStore['addVersion'] = (id, info, state) => this.#attachments.addVersion(id, info, state)
+  putVersion: DocStore['putVersion'] = (id, version) => this.#attachments.putVersion(id, version)
+  listVersions: DocStore['listVersions'] = (id) => this.#attachments.listVersions(id)
+  getVersion: DocStore['getVersion'] = (id, v) => this.#attachments.getVersion(id, v)
+  deleteVersions: DocStore['deleteVersions'] = (id, vs) => this.#attachments.deleteVersions(id, vs)
+  putFile: DocStore['putFile'] = (id, file) => this.#attachments.putFile(id, file)
+  getFile: DocStore['getFile'] = (id, hash) => this.#attachments.getFile(id, hash)
+  listFiles: DocStore['listFiles'] = (id) => this.#attachments.listFiles(id)
+  deleteFiles: DocStore['deleteFiles'] = (id, hashes) => this.#attachments.deleteFiles(id, hashes)
 
   #write(ops: BatchOp[]): Promise<void> {
     return this.#handle.write(ops)
