@@ -6,7 +6,7 @@ import { Errors } from '../errors.js'
 import type { SocketAccess } from './access.js'
 import { Connection } from '../sync/connection.js'
 import type { Room } from '../sync/room.js'
-import { REFUSAL_CLOSE } from '../sync/rooms.js'
+import { REFUSAL_CLOSE } from '../sync/admission.js'
 
 /**
  * Whether a browser page of `origin` may open a socket: requests without an Origin (not a

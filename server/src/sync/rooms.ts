@@ -2,10 +2,12 @@ import * as Y from 'yjs'
 import { CloseCode, type AwarenessEntry } from '@quire/shared'
 import type { Log } from '../logger.js'
 import type { DocMeta, DocStore } from '../storage/doc-store.js'
-import { VersionKeeper, type VersionPolicy } from '../versions/version-keeper.js'
+import type { VersionKeeper, VersionPolicy } from '../versions/version-keeper.js'
+import { refusalOf, type JoiningPeer, type Refusal } from './admission.js'
 import type { SyncEvents } from './events.js'
+import { DocumentMissingError, openRoom } from './open-room.js'
 import type { UpdateWriter } from './pending-writes.js'
-import { Room, type Peer, type RoomLimits } from './room.js'
+import type { Peer, Room, RoomLimits } from './room.js'
 
 export interface RoomsOptions {
   store: DocStore
@@ -31,33 +33,6 @@ export interface RoomsCluster {
   deleted(id: string): void
   /** Whether this instance takes the automatic versions of `id` now (one instance at a time does). */
   keepsVersions(id: string): Promise<boolean>
-}
-
-/** The document has no metadata (it never existed, or it was deleted). */
-export class DocumentMissingError extends Error {
-  override name = 'DocumentMissingError'
-  constructor(id: string) {
-    super(`document ${id} does not exist`)
-  }
-}
-
-/** A socket that asks to join: the room checks its key's epoch, and whether it is still open. */
-export interface JoiningPeer extends Peer {
-  readonly isOpen: boolean
-}
-
-/**
- * Why a socket did not join: its key was revoked, the document is full, gone, cannot be
- * loaded now, or the socket left while it loaded.
- */
-export type Refusal = 'revoked' | 'full' | 'gone' | 'unavailable' | 'left'
-
-/** How a socket that did not join is closed (one that left needs no close). */
-export const REFUSAL_CLOSE: Record<Exclude<Refusal, 'left'>, CloseCode> = {
-  revoked: CloseCode.keyRevoked,
-  full: CloseCode.tooManySockets,
-  gone: CloseCode.documentDeleted,
-  unavailable: CloseCode.storageFailure,
 }
 
 interface Slot {
@@ -103,13 +78,7 @@ export class Rooms {
       this.#options.log.error({ err: error, docId: id }, 'could not load the document')
       return 'unavailable'
     }
-    const refusal: Refusal | undefined = !peer.isOpen
-      ? 'left'
-      : peer.role !== 'owner' && room.epoch !== keyEpoch
-        ? 'revoked'
-        : room.peers.size >= this.#options.limits.maxPeersPerRoom
-          ? 'full'
-          : undefined
+    const refusal = refusalOf(room, peer, keyEpoch, this.#options.limits.maxPeersPerRoom)
     if (refusal) {
       this.release(room)
       return refusal
@@ -147,7 +116,6 @@ export class Rooms {
     if (slot.holders === 0) this.#scheduleUnload(room.id, slot)
   }
 
-  /** A loaded room, without loading it. */
   /**
    * The link epoch of a document open here, as current as the store's: a rotation raises it
    * before it returns, and a join checks it again. Not in the cluster mode, where another
@@ -157,6 +125,7 @@ export class Rooms {
     return this.#options.cluster ? undefined : this.#slots.get(id)?.room?.epoch
   }
 
+  /** A loaded room, without loading it. */
   get(id: string): Room | undefined {
     return this.#slots.get(id)?.room
   }
@@ -266,26 +235,13 @@ export class Rooms {
 
   async #load(id: string, slot: Slot): Promise<Room> {
     const started = performance.now()
-    const { store, writer, limits, versions: policy, log, events, cluster } = this.#options
+    const { events, cluster } = this.#options
     // Before the reads: what other instances write meanwhile is kept, and applied after them.
     cluster?.loading(id)
     try {
-      // Both at once: a cold store answers each read from another thread.
-      const [meta, stored] = await Promise.all([store.getMeta(id), store.loadDoc(id)])
-      if (!meta) throw new DocumentMissingError(id)
-      const room = new Room(id, stored, {
-        store,
-        writer,
-        limits,
-        log,
-        events,
-        onChange: (authors) => versions.changed(authors),
-        onWritten: cluster && ((seq, updates, author) => cluster.written(id, seq, updates, author)),
-        onPresence: cluster && ((entries) => cluster.presence(id, entries)),
-      })
-      const versions = new VersionKeeper(id, () => room.doc, store, { ...policy, keepsVersions: cluster && (() => cluster.keepsVersions(id)) }, log)
+      const { room, versions, epoch } = await openRoom(id, this.#options)
       this.#versions.set(room, versions)
-      room.epoch = Math.max(meta.epoch, slot.rotatedTo)
+      room.epoch = Math.max(epoch, slot.rotatedTo)
       slot.room = room
       this.stats.loads++
       events.roomLoaded?.((performance.now() - started) / 1000)
