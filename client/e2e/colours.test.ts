@@ -73,6 +73,26 @@ describe('the colours of the people here', () => {
     await linus.getByRole('radio', { name: linusColour, exact: true }).waitFor({ state: 'hidden' })
     expect(JSON.parse((await linus.evaluate(() => localStorage.getItem('quire.identity')))!)).toMatchObject({ colorChosen: true })
 
+    // Ada tries the next colour on with the arrow keys and keeps it with Enter: one choice, saved once.
+    const ada = people[0]!.page
+    await ada.evaluate(() => {
+      const counted = window as unknown as { identityWrites: number }
+      counted.identityWrites = 0
+      const setItem = Storage.prototype.setItem
+      Storage.prototype.setItem = function (key: string, value: string) {
+        if (key === 'quire.identity') counted.identityWrites++
+        setItem.call(this, key, value)
+      }
+    })
+    const adaBefore = await ada.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')
+    await ada.getByRole('button', { name: /^Your colour/ }).click()
+    await ada.locator('.color-picker__radio:focus').waitFor()
+    await ada.keyboard.press('ArrowDown')
+    await ada.keyboard.press('Enter')
+    await ada.getByRole('radio').first().waitFor({ state: 'hidden' })
+    expect(await ada.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).not.toBe(adaBefore)
+    expect(await ada.evaluate(() => (window as unknown as { identityWrites: number }).identityWrites)).toBe(1)
+
     await grace.reload()
     await grace.locator(EDITOR).waitFor()
     expect(await grace.getByRole('button', { name: /^Your colour/ }).getAttribute('aria-label')).toBe('Your colour: Moss')

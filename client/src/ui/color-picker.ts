@@ -27,6 +27,8 @@ export function createColorPicker(initial: string, usedByOthers: () => ReadonlyS
     h('fieldset', { class: 'color-picker__set' }, h('legend', { class: 'color-picker__legend', text: 'Your colour' }), ...radios.map(({ label }) => label)),
   )
   let current = initial
+  /** Whether a colour was picked since the popover opened: Enter then only closes it. */
+  let picked = false
 
   const show = (color: string) => {
     current = color
@@ -40,6 +42,7 @@ export function createColorPicker(initial: string, usedByOthers: () => ReadonlyS
     const open = (event as ToggleEvent).newState === 'open'
     trigger.setAttribute('aria-expanded', String(open))
     if (!open) return
+    picked = false
     const used = usedByOthers()
     for (const { input, note } of radios) note.textContent = used.has(input.value) && input.value !== current ? ' (someone here has it)' : ''
     const box = trigger.getBoundingClientRect()
@@ -50,6 +53,7 @@ export function createColorPicker(initial: string, usedByOthers: () => ReadonlyS
   popover.addEventListener('change', (event) => {
     const color = (event.target as HTMLInputElement).value
     show(color)
+    picked = true
     onPick(color)
   })
   const close = () => {
@@ -61,7 +65,7 @@ export function createColorPicker(initial: string, usedByOthers: () => ReadonlyS
   popover.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter') return
     event.preventDefault()
-    onPick(current)
+    if (!picked) onPick(current)
     close()
   })
   popover.addEventListener('click', (event) => {
