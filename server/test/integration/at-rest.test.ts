@@ -26,20 +26,8 @@ interface AtRest {
 
 let server: ChildServer | undefined
 let dir: string | undefined
-/** Read after it served a request. */
+/** What it holds after it served a request. */
 let served: AtRest | undefined
-
-async function probe(): Promise<AtRest> {
-  const answers = () =>
-    server!
-      .output()
-      .split('\n')
-      .filter((text) => text.startsWith(MARK))
-  const before = answers().length
-  server!.process.kill('SIGUSR2')
-  const line = await waitFor('what the server holds', () => answers()[before], 10_000)
-  return JSON.parse(line.slice(MARK.length)) as AtRest
-}
 
 beforeAll(async () => {
   dir = await tempDataDir()
@@ -47,7 +35,10 @@ beforeAll(async () => {
   // A request that needs neither client loads neither.
   const created = await fetch(`${server.url}/api/docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
   expect(created.status).toBe(201)
-  served = await probe()
+  server.process.kill('SIGUSR2')
+  const lines = () => server!.output().split('\n')
+  const line = await waitFor('what the server holds', () => lines().find((text) => text.startsWith(MARK)), 10_000)
+  served = JSON.parse(line.slice(MARK.length)) as AtRest
 })
 
 afterAll(async () => {
