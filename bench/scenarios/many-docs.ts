@@ -4,7 +4,8 @@
  * collection (see memory-probe.ts) before the documents exist, after the first clients and
  * after the second ones: RSS from the OS, and the live JS heap (with memory outside it that
  * V8 knows of; LevelDB's and SQLite's native caches show in RSS only); connections per second
- * over both rounds.
+ * over both rounds, and in each: first joins (nobody has the document open) and joins to an
+ * open document.
  */
 import { sleep, wallClockMs } from '../clients/clock.js'
 import { SharedCounters } from '../clients/counters.js'
@@ -23,6 +24,10 @@ export interface ManyDocsResult {
   heapKibPerDocument: number
   heapKibPerSocket: number
   connectionsPerSecond: number
+  /** The first round alone: each client opens a document nobody has open yet. */
+  firstJoinsPerSecond: number
+  /** The second round alone: each client joins a document its first client holds open. */
+  openJoinsPerSecond: number
   rssMiB: { start: number; oneClientEach: number; twoClientsEach: number }
 }
 
@@ -53,7 +58,7 @@ export const manyDocs: Scenario<ManyDocsResult> = {
 
       let connecting = wallClockMs()
       assertOpened(`${kind.id} many documents`, await context.pool.open(counters, specs(0), { announce: true, timeoutMs: 60_000 }))
-      let connectMs = wallClockMs() - connecting
+      const firstJoinsMs = wallClockMs() - connecting
       // Each first client writes one line, as someone who opened a document would.
       const report = await context.pool.run({
         typists: docs.map((doc, slot) => ({ client: slot, docName: doc.name, slot, updates: 1, chars: 40, ratePerSecond: 1 })),
@@ -68,7 +73,7 @@ export const manyDocs: Scenario<ManyDocsResult> = {
 
       connecting = wallClockMs()
       assertOpened(`${kind.id} many documents`, await context.pool.open(counters, specs(1), { announce: true, timeoutMs: 60_000 }))
-      connectMs += wallClockMs() - connecting
+      const openJoinsMs = wallClockMs() - connecting
       await sleep(context.settings.settleMs)
       const twoClientsEach = await server.liveMemory()
       const kib = (bytes: number) => bytes / count / 1024
@@ -80,7 +85,9 @@ export const manyDocs: Scenario<ManyDocsResult> = {
         kibPerSocket: kib(twoClientsEach.rssBytes - oneClientEach.rssBytes),
         heapKibPerDocument: kib(twoClientsEach.heapBytes - start.heapBytes),
         heapKibPerSocket: kib(twoClientsEach.heapBytes - oneClientEach.heapBytes),
-        connectionsPerSecond: (2 * count) / (connectMs / 1000),
+        connectionsPerSecond: (2 * count) / ((firstJoinsMs + openJoinsMs) / 1000),
+        firstJoinsPerSecond: count / (firstJoinsMs / 1000),
+        openJoinsPerSecond: count / (openJoinsMs / 1000),
         rssMiB: { start: start.rssBytes / MiB, oneClientEach: oneClientEach.rssBytes / MiB, twoClientsEach: twoClientsEach.rssBytes / MiB },
       }
     } finally {
