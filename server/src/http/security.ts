@@ -7,8 +7,8 @@ import { Errors } from '../errors.js'
 import { rateStoreOver } from './rate-store.js'
 
 /**
- * Headers on every answer (a policy the editor page works under, no framing, no referrer so
- * a link's key cannot leak) and the per-address rate limits that routes opt into.
+ * Headers on every HTTP answer (a policy the editor page works under, no framing, no referrer
+ * so a link's key cannot leak) and the per-address rate limits that routes opt into.
  */
 export const security = fp(async (app: FastifyInstance, options: { sharedCounts?: Counts }) => {
   const { publicUrl } = app.quire.config
@@ -38,6 +38,8 @@ export const security = fp(async (app: FastifyInstance, options: { sharedCounts?
     hsts: publicUrl?.startsWith('https:') ? undefined : false,
   })
   app.addHook('onRequest', (request, reply, done) => {
+    // A socket's upgrade is answered by ws, which writes its own 101 and never these headers.
+    if (request.ws) return done()
     applyHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined))
   })
   await app.register(rateLimit, {
