@@ -18,10 +18,23 @@ describe('LinkKeys', () => {
     const edit = keys.mint('doc', 'edit', 0)
     const view = keys.mint('doc', 'view', 0)
     const owner = keys.mint('doc', 'owner', 0)
+    // Verified once at the old epoch first: what that kept must not outlive the rotation.
+    expect(keys.verify('doc', edit, 0)).toBe('edit')
     expect(keys.verify('doc', edit, 1)).toBeUndefined()
     expect(keys.verify('doc', view, 1)).toBeUndefined()
     expect(keys.verify('doc', owner, 1)).toBe('owner')
     expect(keys.verify('doc', keys.mint('doc', 'edit', 1), 1)).toBe('edit')
+    // And back: a stale epoch read after the new one is checked as what it says.
+    expect(keys.verify('doc', edit, 0)).toBe('edit')
+  })
+
+  it('verifies the same across more documents than it keeps minted', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `doc-${i}`)
+    for (const id of ids) expect(keys.verify(id, keys.mint(id, 'comment', 2), 2)).toBe('comment')
+    for (const id of ids) {
+      expect(keys.verify(id, keys.mint(id, 'view', 2), 2)).toBe('view')
+      expect(keys.verify(id, keys.mint(id, 'view', 1), 2)).toBeUndefined()
+    }
   })
 
   it('refuses keys of another secret and keys of the wrong shape', () => {
