@@ -7,8 +7,14 @@ export class Recent<T> {
     this.#size = size
   }
 
+  /** The value of `key`, which counts as a use: it goes last in line to be dropped. */
   get(key: string): T | undefined {
-    return this.#values.get(key)
+    const value = this.#values.get(key)
+    if (value !== undefined) {
+      this.#values.delete(key)
+      this.#values.set(key, value)
+    }
+    return value
   }
 
   remember(key: string, value: T): void {
